@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createScorer, fitContext, parseContext, SUBSCORE_NAMES, validateCompany, type Company, type ScorePayload } from '../src/index.js';
+import { computeSubscores } from '../src/subscores.js';
+import { expectGoldenMatch, goldenMismatches } from './support/golden-compare.js';
+import { GOLDEN_DIR, readGolden } from './support/fixtures.js';
+
+type Expected = Record<string, unknown> & { subscores: Record<string, number> };
+
+const companies = readGolden('companies.jsonl').map((record, i) => {
+  const result = validateCompany(record);
+  if (!result.ok) throw new Error(`golden company ${i + 1} does not validate: ${JSON.stringify(result.issues)}`);
+  return result.value;
+});
+const expected = readGolden<Expected>('expected.jsonl');
+const goldenContext = parseContext(JSON.parse(readFileSync(`${GOLDEN_DIR}norm-context.json`, 'utf8')));
+const scorer = createScorer({ context: goldenContext, mask: false });
+
+/** The expected file states subscores in [0, 1]; the payload carries them ×100 with weights beside them. */
+function comparable(payload: ScorePayload, company: Company) {
+  return { ...payload, subscores: computeSubscores(company, goldenContext).values };
+}
+
+describe('golden vectors (engine 1.1.0 parity)', () => {
+  it('has 120 companies and 120 expectations', () => {
+    expect(companies).toHaveLength(120);
+    expect(expected).toHaveLength(120);
+  });
+
+  it.each(companies.map((company, i) => [i + 1, company.company_id, company, expected[i]!] as const))(
+    'line %i (%s) reproduces every expected field',
+    (_line, _id, company, want) => {
+      const payload = scorer.score(company);
+      expectGoldenMatch(comparable(payload, company), want);
+      for (const name of SUBSCORE_NAMES) expect(payload.subscores[name].score).toBeCloseTo(want.subscores[name]! * 100, 9);
+    },
+  );
+
+  it('refitting the companies reproduces norm-context.json', () => {
+    const refit = fitContext(companies, { confidenceThreshold: 0.7 });
+    expectGoldenMatch(refit, JSON.parse(readFileSync(`${GOLDEN_DIR}norm-context.json`, 'utf8')));
+  });
+
+  it('the comparison itself fails on a changed value', () => {
+    const payload = comparable(scorer.score(companies[0]!), companies[0]!);
+    expect(goldenMismatches({ ...payload, final_score: payload.final_score + 0.1 }, expected[0])).not.toEqual([]);
+    expect(goldenMismatches({ ...payload, warnings: [] }, expected[0])).not.toEqual([]);
+  });
+});
+
+const sharedGolden = fileURLToPath(new URL('../../../../shared/golden/', import.meta.url));
+
+describe.each(existsSync(sharedGolden) ? [sharedGolden] : [])('fixture copy of %s', (dir) => {
+  it.each(readdirSync(dir))('%s is identical to the shared original', (name) => {
+    expect(readFileSync(`${GOLDEN_DIR}${name}`, 'utf8')).toBe(readFileSync(`${dir}${name}`, 'utf8'));
+  });
+});
