@@ -1,29 +1,43 @@
 import { expect } from '@jest/globals';
 
-/**
- * The golden vectors' comparison rules: numbers to 1e-9 relative (1e-12 absolute near 0), strings and
- * booleans exactly, every key of `expected` present in `actual` with an equal value, extra keys allowed.
- */
-export function goldenMismatches(actual: unknown, expected: unknown, path = '$'): string[] {
-  if (typeof expected === 'number') {
-    if (typeof actual !== 'number') return [`${path}: expected number ${expected}, got ${JSON.stringify(actual)}`];
-    const tolerance = Math.max(1e-12, 1e-9 * Math.abs(expected));
-    return Math.abs(actual - expected) <= tolerance ? [] : [`${path}: expected ${expected}, got ${actual}`];
-  }
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return [`${path}: expected an array, got ${JSON.stringify(actual)}`];
-    if (actual.length !== expected.length) return [`${path}: expected ${expected.length} items ${JSON.stringify(expected)}, got ${actual.length} ${JSON.stringify(actual)}`];
-    return expected.flatMap((item, i) => goldenMismatches(actual[i], item, `${path}[${i}]`));
-  }
-  if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object') return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
-    return Object.entries(expected).flatMap(([key, value]) =>
-      key in actual ? goldenMismatches((actual as Record<string, unknown>)[key], value, `${path}.${key}`) : [`${path}.${key}: missing`],
-    );
-  }
-  return actual === expected ? [] : [`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+const RELATIVE_TOLERANCE = 1e-9;
+const ABSOLUTE_TOLERANCE = 1e-12;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function numbersMatch(actual: number, expected: number): boolean {
+  const scale = Math.max(Math.abs(actual), Math.abs(expected));
+  return Math.abs(actual - expected) <= Math.max(RELATIVE_TOLERANCE * scale, ABSOLUTE_TOLERANCE);
+}
+
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+/**
+ * Every way `actual` departs from `expected` under the golden-vector rules (golden/README.md): numbers to
+ * 1e-9 relative (1e-12 absolute near 0), everything else exactly, keys of `expected` required, extra keys
+ * in `actual` allowed. Each entry names the path of one difference.
+ */
+export function goldenDifferences(actual: unknown, expected: unknown, path = '$'): string[] {
+  if (typeof expected === 'number') {
+    return typeof actual === 'number' && numbersMatch(actual, expected) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return [`${path}: expected an array, got ${show(actual)}`];
+    if (actual.length !== expected.length) return [`${path}: expected ${expected.length} items, got ${actual.length}: ${show(actual)}`];
+    return expected.flatMap((item, index) => goldenDifferences(actual[index], item, `${path}[${index}]`));
+  }
+  if (isPlainObject(expected)) {
+    if (!isPlainObject(actual)) return [`${path}: expected an object, got ${show(actual)}`];
+    return Object.entries(expected).flatMap(([key, value]) =>
+      key in actual ? goldenDifferences(actual[key], value, `${path}.${key}`) : [`${path}.${key}: missing (expected ${show(value)})`],
+    );
+  }
+  return Object.is(actual, expected) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+}
+
+/** Fails with the list of differing paths when `actual` does not match a golden `expected` value. */
 export function expectGoldenMatch(actual: unknown, expected: unknown, path = '$'): void {
-  expect(goldenMismatches(actual, expected, path)).toEqual([]);
+  expect(goldenDifferences(actual, expected, path)).toEqual([]);
 }
