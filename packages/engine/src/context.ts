@@ -67,29 +67,67 @@ export interface FitOptions {
   version?: string;
 }
 
+export interface ContextFitter {
+  /** Takes one company into the fit; companies below the confidence threshold are passed over. */
+  add(company: Company): void;
+  /** How many companies the fit holds so far. */
+  readonly count: number;
+  finish(options?: Pick<FitOptions, 'now' | 'version'>): NormContext;
+}
+
+/**
+ * An incremental fit that keeps only the eleven features of each kept company (88 bytes), so a file of
+ * millions of companies can be fitted while streaming, with the exact two-pass arithmetic of the 1.1.0
+ * engine: mean first, then the population variance around it.
+ */
+export function createContextFitter(options: Pick<FitOptions, 'confidenceThreshold'> = {}): ContextFitter {
+  const threshold = options.confidenceThreshold ?? DEFAULT_FIT_THRESHOLD;
+  let columns = FEATURE_NAMES.map(() => new Float64Array(1024));
+  let n = 0;
+  return {
+    get count() {
+      return n;
+    },
+    add(company) {
+      if (company.meta.source_confidence < threshold) return;
+      if (n === columns[0]!.length) {
+        columns = columns.map((column) => {
+          const grown = new Float64Array(column.length * 2);
+          grown.set(column);
+          return grown;
+        });
+      }
+      const features = extractFeatures(company);
+      FEATURE_NAMES.forEach((name, i) => (columns[i]![n] = features[name]));
+      n += 1;
+    },
+    finish(finishOptions = {}) {
+      if (n === 0) throw new ContextError(`No companies meet confidence threshold ${threshold}`);
+      const stats = Object.fromEntries(
+        FEATURE_NAMES.map((name, i) => {
+          const values = columns[i]!.subarray(0, n);
+          let sum = 0;
+          for (const x of values) sum += x;
+          const mean = sum / n;
+          let squares = 0;
+          for (const x of values) squares += (x - mean) ** 2;
+          const variance = squares / n;
+          return [name, { mean, std: variance > 0 ? Math.sqrt(variance) : 1.0 }];
+        }),
+      ) as FeatureStats;
+      const content = { confidence_threshold: threshold, stats };
+      const checksum = contextChecksum(content);
+      const fittedAt = (finishOptions.now ?? new Date()).toISOString();
+      return { ...content, version: finishOptions.version ?? contextVersion(fittedAt, checksum), fitted_at: fittedAt, companies_count: n, checksum };
+    },
+  };
+}
+
 /** Fits means and population standard deviations over the companies whose confidence reaches the threshold. */
 export function fitContext(companies: Iterable<Company>, options: FitOptions = {}): NormContext {
-  const threshold = options.confidenceThreshold ?? DEFAULT_FIT_THRESHOLD;
-  const columns = FEATURE_NAMES.map(() => [] as number[]);
-  for (const company of companies) {
-    if (company.meta.source_confidence < threshold) continue;
-    const features = extractFeatures(company);
-    FEATURE_NAMES.forEach((name, i) => columns[i]!.push(features[name]));
-  }
-  const n = columns[0]!.length;
-  if (n === 0) throw new ContextError(`No companies meet confidence threshold ${threshold}`);
-  const stats = Object.fromEntries(
-    FEATURE_NAMES.map((name, i) => {
-      const values = columns[i]!;
-      const mean = values.reduce((sum, x) => sum + x, 0) / n;
-      const variance = values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / n;
-      return [name, { mean, std: variance > 0 ? Math.sqrt(variance) : 1.0 }];
-    }),
-  ) as FeatureStats;
-  const content = { confidence_threshold: threshold, stats };
-  const checksum = contextChecksum(content);
-  const fittedAt = (options.now ?? new Date()).toISOString();
-  return { ...content, version: options.version ?? contextVersion(fittedAt, checksum), fitted_at: fittedAt, companies_count: n, checksum };
+  const fitter = createContextFitter(options);
+  for (const company of companies) fitter.add(company);
+  return fitter.finish(options);
 }
 
 /**

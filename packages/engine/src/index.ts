@@ -14,3 +14,4 @@ export * from './payload.js';
 export * from './weights.js';
 export * from './scorer.js';
 export * from './versions.js';
+export * from './jsonl.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createScorer, fitContext, parseContext, SUBSCORE_NAMES, validateCompany, type Company, type ScorePayload } from '../src/index.js';
 import { computeSubscores } from '../src/subscores.js';
-import { expectGoldenMatch, goldenMismatches } from './support/golden-compare.js';
+import { expectGoldenMatch, goldenDifferences } from './support/golden-compare.js';
 import { GOLDEN_DIR, readGolden } from './support/fixtures.js';
 
 type Expected = Record<string, unknown> & { subscores: Record<string, number> };
@@ -44,8 +44,8 @@ describe('golden vectors (engine 1.1.0 parity)', () => {
 
   it('the comparison itself fails on a changed value', () => {
     const payload = comparable(scorer.score(companies[0]!), companies[0]!);
-    expect(goldenMismatches({ ...payload, final_score: payload.final_score + 0.1 }, expected[0])).not.toEqual([]);
-    expect(goldenMismatches({ ...payload, warnings: [] }, expected[0])).not.toEqual([]);
+    expect(goldenDifferences({ ...payload, final_score: payload.final_score + 0.1 }, expected[0])).not.toEqual([]);
+    expect(goldenDifferences({ ...payload, warnings: [] }, expected[0])).not.toEqual([]);
   });
 });
 

@@ -1,0 +1,79 @@
+import { createContextFitter, createScorer, type NormContext } from '@echo-ridge/engine';
+import { parseCommandArgs } from '../args.js';
+import { CliError, EXIT } from '../cli-error.js';
+import { formatRate, readCompanyLines, type RunCounts } from '../company-lines.js';
+import { errorsPathFor, LineWriter, readContextFile, readWeightsFile } from '../files.js';
+import type { Command } from './command.js';
+
+const USAGE =
+  'echo-ridge score <in.jsonl> [-o out.jsonl] [--errors errors.jsonl] [--context ctx.json | --fit] [--weights weights.yaml] [--no-mask] [--verbose] [--deterministic]';
+
+export const SCORE_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  errors: { type: 'string' },
+  context: { type: 'string' },
+  fit: { type: 'boolean' },
+  weights: { type: 'string' },
+  'no-mask': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  deterministic: { type: 'boolean' },
+} as const;
+
+/** `--fit`: a first streaming pass fits the context on the input itself. */
+async function fitFromInput(path: string): Promise<NormContext> {
+  const fitter = createContextFitter();
+  for await (const parsed of readCompanyLines(path)) if (parsed.ok) fitter.add(parsed.company);
+  try {
+    return fitter.finish();
+  } catch (error) {
+    throw new CliError(`--fit: ${(error as Error).message} in ${path}`);
+  }
+}
+
+export const score: Command = {
+  name: 'score',
+  summary: 'score a JSONL file of companies: one payload per valid line, one error record per invalid line',
+  usage: USAGE,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, SCORE_OPTIONS, USAGE, { min: 1, max: 1 });
+    const input = positionals[0]!;
+    if (values.context !== undefined && values.fit) throw new CliError(`--context and --fit exclude each other\nusage: ${USAGE}`);
+    const weights = readWeightsFile(values.weights);
+    const context = values.context !== undefined ? readContextFile(values.context) : values.fit ? await fitFromInput(input) : undefined;
+    const scorer = createScorer({ context, weights, mask: !values['no-mask'], verbose: values.verbose, deterministic: values.deterministic });
+
+    const outputPath = values.output ?? null;
+    const errorsPath = values.errors ?? (outputPath === null ? null : errorsPathFor(outputPath));
+    const results = LineWriter.open(outputPath);
+    // Without files, error records go to stderr so stdout stays a clean stream of payloads.
+    const errors = errorsPath === null ? null : LineWriter.open(errorsPath);
+    const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
+    const started = performance.now();
+
+    for await (const parsed of readCompanyLines(input)) {
+      counts.lines += 1;
+      if (parsed.ok) {
+        await results.write(JSON.stringify(scorer.score(parsed.company)));
+        counts.succeeded += 1;
+      } else {
+        counts.failed += 1;
+        const record = JSON.stringify(parsed.error);
+        if (errors) await errors.write(record);
+        else process.stderr.write(`${record}\n`);
+      }
+    }
+    await results.close();
+    await errors?.close();
+
+    const elapsed = performance.now() - started;
+    process.stderr.write(
+      [
+        `scored ${input}: ${counts.lines} lines, ${counts.succeeded} scored, ${counts.failed} failed in ${(elapsed / 1000).toFixed(2)} s (${formatRate(counts.lines, elapsed)})`,
+        `  context ${scorer.context.version}, weights ${scorer.weights.version}, masking ${scorer.options.mask ? 'on' : 'off'}`,
+        `  results: ${outputPath ?? 'stdout'}`,
+        `  errors:  ${errorsPath ?? 'stderr'}`,
+      ].join('\n') + '\n',
+    );
+    return EXIT.ok;
+  },
+};

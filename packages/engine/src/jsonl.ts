@@ -1,0 +1,150 @@
+import * as v from 'valibot';
+import { validateCompany, type Company, ValidationIssueSchema } from './schema.js';
+
+/** Lines longer than this are refused rather than buffered: one runaway line must not exhaust memory. */
+export const DEFAULT_MAX_LINE_BYTES = 256 * 1024;
+
+export const LineErrorCodeSchema = v.picklist(['INVALID_JSON', 'VALIDATION_FAILED', 'LINE_TOO_LONG', 'INVALID_UTF8']);
+
+/** What a bad input line becomes in errors.jsonl: its 1-based line number, the id when known, every issue. */
+export const LineErrorRecordSchema = v.object({
+  line: v.number(),
+  company_id: v.optional(v.string()),
+  error: v.object({
+    code: LineErrorCodeSchema,
+    message: v.string(),
+    issues: v.array(ValidationIssueSchema),
+  }),
+});
+export type LineErrorRecord = v.InferOutput<typeof LineErrorRecordSchema>;
+export type LineErrorCode = v.InferOutput<typeof LineErrorCodeSchema>;
+
+export type RawLine = { line: number; text: string } | { line: number; error: LineErrorRecord };
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function lineError(line: number, code: LineErrorCode, message: string): { line: number; error: LineErrorRecord } {
+  return { line, error: { line, error: { code, message, issues: [] } } };
+}
+
+/**
+ * Splits a byte stream into JSONL lines with constant memory: 1-based line numbers as an editor shows
+ * them, a UTF-8 BOM and CRLF endings tolerated, blank lines skipped (but counted), over-long lines and
+ * invalid UTF-8 turned into error records instead of stopping the run.
+ */
+export async function* splitJsonlLines(
+  source: AsyncIterable<Uint8Array | string>,
+  options: { maxLineBytes?: number; firstLine?: number } = {},
+): AsyncGenerator<RawLine> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let lineNumber = (options.firstLine ?? 1) - 1;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overflowing = false;
+  let atStart = true;
+
+  function* finishLine(bytes: Buffer): Generator<RawLine> {
+    lineNumber += 1;
+    if (overflowing) {
+      overflowing = false;
+      yield lineError(lineNumber, 'LINE_TOO_LONG', `line is longer than ${maxLineBytes} bytes; split the record or shorten its fields`);
+      return;
+    }
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
+    if (end > maxLineBytes) {
+      yield lineError(lineNumber, 'LINE_TOO_LONG', `line is longer than ${maxLineBytes} bytes; split the record or shorten its fields`);
+      return;
+    }
+    const text = bytes.toString('utf8', 0, end);
+    // toString replaces bad sequences with U+FFFD; only then pay for a strict decode to tell them apart.
+    if (text.includes('\uFFFD') && !isValidUtf8(bytes.subarray(0, end))) {
+      yield lineError(lineNumber, 'INVALID_UTF8', 'line is not valid UTF-8; re-export the file as UTF-8');
+      return;
+    }
+    if (text.trim() !== '') yield { line: lineNumber, text };
+  }
+
+  for await (const chunk of source) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (atStart && bytes.length > 0) {
+      if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
+      atStart = false;
+    }
+    let start = 0;
+    let newline = bytes.indexOf(NEWLINE, start);
+    while (newline !== -1) {
+      const piece = bytes.subarray(start, newline);
+      if (pending.length === 0) yield* finishLine(piece);
+      else {
+        pending.push(piece);
+        const joined = overflowing ? Buffer.alloc(0) : Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        yield* finishLine(joined);
+      }
+      start = newline + 1;
+      newline = bytes.indexOf(NEWLINE, start);
+    }
+    if (start < bytes.length) {
+      const rest = bytes.subarray(start);
+      pendingBytes += rest.length;
+      if (pendingBytes > maxLineBytes + 1) {
+        // Keep counting the line but drop its bytes: it is already known to be too long.
+        overflowing = true;
+        pending = [Buffer.alloc(0)];
+      } else pending.push(Buffer.from(rest));
+    }
+  }
+  if (pending.length > 0) yield* finishLine(overflowing ? Buffer.alloc(0) : Buffer.concat(pending));
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictDecoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ParsedCompanyLine = { ok: true; line: number; company: Company } | { ok: false; line: number; error: LineErrorRecord };
+
+/** The id of a record that failed validation, when it has a usable one, so its error can be traced. */
+function companyIdOf(record: unknown): string | undefined {
+  if (record === null || typeof record !== 'object') return undefined;
+  const id = (record as { company_id?: unknown }).company_id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/** Validates a parsed record into a company or the error record naming every bad field. */
+export function checkCompanyRecord(record: unknown, line: number): ParsedCompanyLine {
+  const result = validateCompany(record);
+  if (result.ok) return { ok: true, line, company: result.value };
+  const companyId = companyIdOf(record);
+  const fields = result.issues.map((issue) => issue.path).join(', ');
+  return {
+    ok: false,
+    line,
+    error: {
+      line,
+      ...(companyId === undefined ? {} : { company_id: companyId }),
+      error: { code: 'VALIDATION_FAILED', message: `Company record failed validation (${result.issues.length} issue${result.issues.length === 1 ? '' : 's'}: ${fields})`, issues: result.issues },
+    },
+  };
+}
+
+/** One JSONL line of company data: JSON syntax first, then the schema. */
+export function parseCompanyLine(text: string, line: number): ParsedCompanyLine {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, line, error: { line, error: { code: 'INVALID_JSON', message: `Line is not valid JSON: ${(error as Error).message}`, issues: [] } } };
+  }
+  return checkCompanyRecord(record, line);
+}
