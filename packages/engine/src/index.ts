@@ -15,3 +15,6 @@ export * from './weights.js';
 export * from './scorer.js';
 export * from './versions.js';
 export * from './jsonl.js';
+
+// Hybrid scoring (pipeline adapter, AI/deterministic blending, divergence).
+export * from './hybrid/index.js';

@@ -3,7 +3,7 @@ import { adaptRecord, MISSING_ID_MESSAGE } from '../../src/hybrid/adapter.js';
 import { HybridInputError } from '../../src/hybrid/errors.js';
 import { validateCompany } from '../../src/schema.js';
 import { expectGoldenMatch } from '../support/golden-compare.js';
-import { readGoldenCases } from './golden-cases.js';
+import { readGolden } from '../support/fixtures.js';
 
 interface AdapterCase {
   input: Record<string, unknown>;
@@ -11,7 +11,7 @@ interface AdapterCase {
 }
 
 const NOW = new Date('2026-01-02T03:04:05.678Z');
-const cases = readGoldenCases<AdapterCase>('adapter-cases.jsonl');
+const cases = readGolden<AdapterCase>('adapter-cases.jsonl');
 
 function thrown(run: () => unknown): HybridInputError {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { blend } from '../../src/hybrid/blend.js';
 import { HybridInputError } from '../../src/hybrid/errors.js';
 import { expectGoldenMatch } from '../support/golden-compare.js';
-import { readGoldenCases } from './golden-cases.js';
+import { readGolden } from '../support/fixtures.js';
 
 interface BlendCase {
   ai_score: Record<string, unknown>;
@@ -12,7 +12,7 @@ interface BlendCase {
   expected: Record<string, unknown>;
 }
 
-const cases = readGoldenCases<BlendCase>('blend-cases.jsonl');
+const cases = readGolden<BlendCase>('blend-cases.jsonl');
 const [firstCase] = cases;
 if (!firstCase) throw new Error('blend-cases.jsonl is empty');
 

@@ -1,0 +1,11 @@
+export { adaptRecord, MISSING_ID_MESSAGE, type Adaptation } from './adapter.js';
+export { AiScoreSchema, type AiScore } from './ai-score.js';
+export { BlendOptionsSchema, STRATEGIES, type BlendOptions, type Strategy } from './blend-options.js';
+export { blend, blendScores, BlendRequestSchema, type BlendResult } from './blend.js';
+export { DeterministicScoreSchema, type DeterministicScore } from './deterministic-score.js';
+export { DIMENSIONS, type ComponentScore, type DeterministicComponent, type Dimension, type DimensionScore } from './dimensions.js';
+export { divergenceLevel, measureDivergence, type Divergence, type DivergenceLevel } from './divergence.js';
+export { HybridInputError } from './errors.js';
+export { HybridRequestSchema, scoreHybrid, type HybridRequest, type HybridResult } from './hybrid.js';
+export { PipelineRecordSchema, PlaceSchema, WebSnapshotSchema, type PipelineRecord, type Place } from './pipeline-record.js';
+export type { BlendedScore, ConsensusScore, MaxConfidenceScore, Source, WeightedAverageScore } from './strategies.js';
