@@ -61,10 +61,14 @@ export function pyRound(x: number, digits: number): number {
 /** `f"{x:,.0f}"`: no decimals, thousands separated by commas. */
 export function pyThousands(x: number): string {
   const fixed = pyFixed(x, 0);
-  const negative = fixed.startsWith('-');
-  const body = negative ? fixed.slice(1) : fixed;
-  const grouped = body.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return negative ? `-${grouped}` : grouped;
+  const start = fixed.startsWith('-') ? 1 : 0;
+  let grouped = fixed.slice(0, start);
+  const digits = fixed.length - start;
+  for (let i = 0; i < digits; i++) {
+    if (i > 0 && (digits - i) % 3 === 0) grouped += ',';
+    grouped += fixed[start + i];
+  }
+  return grouped;
 }
 
 /**

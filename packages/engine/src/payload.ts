@@ -42,8 +42,11 @@ const SUBSCORE_INPUTS: Record<SubscoreName, [string, FeatureName, (c: Company) =
   budget: [['revenue_est_usd', 'budget_revenue_est_usd_log', (c) => c.budget.revenue_est_usd]],
 };
 
+/** First occurrence kept; a handful of warnings at most, so a linear scan beats building a Set. */
 function dedupe(warnings: readonly string[]): string[] {
-  return [...new Set(warnings)];
+  const unique: string[] = [];
+  for (const warning of warnings) if (!unique.includes(warning)) unique.push(warning);
+  return unique;
 }
 
 /** Scores one validated company into the wire payload (spec §9), keys in the documented order. */
