@@ -1,6 +1,7 @@
 export { adaptRecord, MISSING_ID_MESSAGE, type Adaptation } from './adapter.js';
 export { AiScoreSchema, type AiScore } from './ai-score.js';
 export { BlendOptionsSchema, STRATEGIES, type BlendOptions, type Strategy } from './blend-options.js';
+export { blendCase, BlendCaseSchema, type BlendCase } from './blend-case.js';
 export { blend, blendScores, BlendRequestSchema, type BlendResult } from './blend.js';
 export { DeterministicScoreSchema, type DeterministicScore } from './deterministic-score.js';
 export { DIMENSIONS, type ComponentScore, type DeterministicComponent, type Dimension, type DimensionScore } from './dimensions.js';

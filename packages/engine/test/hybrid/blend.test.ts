@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { blendCase } from '../../src/hybrid/blend-case.js';
 import { blend } from '../../src/hybrid/blend.js';
 import { HybridInputError } from '../../src/hybrid/errors.js';
 import { expectGoldenMatch } from '../support/golden-compare.js';
@@ -38,7 +39,9 @@ describe('blend golden vectors', () => {
   });
 
   it.each(cases.map((c, index) => [index, c.strategy, c] as const))('case %i (%s) reproduces the 1.1.0 result', (_index, _strategy, c) => {
-    expectGoldenMatch(blend(c.ai_score, c.deterministic_score, { strategy: c.strategy, ...c.options }), c.expected);
+    const result = blendCase(c);
+    expectGoldenMatch(result, c.expected);
+    expect(blend(c.ai_score, c.deterministic_score, { strategy: c.strategy, ...c.options })).toEqual(result);
   });
 });
 
@@ -100,5 +103,20 @@ describe('blend inputs', () => {
 
   it('rejects a deterministic side without subscores', () => {
     expect(thrown(() => blend(ai, without(deterministic, 'subscores'))).issues).toEqual([{ path: 'deterministic_score.subscores', message: 'is required' }]);
+  });
+});
+
+describe('blend case lines', () => {
+  it('names option fields as the line writes them', () => {
+    expect(thrown(() => blendCase({ ...firstCase, options: { ai_weight: 2 } })).issues).toEqual([{ path: 'options.ai_weight', message: 'must be a number from 0 to 1' }]);
+    expect(thrown(() => blendCase({ ...firstCase, options: 'fast' })).issues).toEqual([
+      { path: 'options', message: 'must be an object with ai_weight, divergence_threshold and consensus_threshold' },
+    ]);
+  });
+
+  it('defaults a line without strategy and options', () => {
+    const result = blendCase({ ai_score: firstCase.ai_score, deterministic_score: firstCase.deterministic_score });
+    expect(result.strategy).toBe('weighted_average');
+    expect(result.config).toEqual({ ai_weight: 0.5, divergence_threshold: 0.3 });
   });
 });
