@@ -1,0 +1,34 @@
+import { jest } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from '../../src/commands/command.js';
+
+/** Runs a command in-process and returns its exit code and everything it wrote to stderr. */
+export async function runCommand(command: Command, args: string[]): Promise<{ code: number; stderr: string }> {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    return { code: await command.run(args), stderr: written.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** A fresh temporary folder holding `input.jsonl` with the given lines (objects are JSON-encoded). */
+export function inputFile(lines: unknown[]): { dir: string; input: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'echo-ridge-cli-'));
+  const input = join(dir, 'input.jsonl');
+  writeFileSync(input, `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`);
+  return { dir, input };
+}
+
+export function readLines<T = Record<string, unknown>>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+}
