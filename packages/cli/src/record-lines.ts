@@ -1,34 +1,6 @@
-import { HybridInputError, splitJsonlLines, type LineErrorRecord } from '@echo-ridge/engine';
-import type { RunCounts } from './company-lines.js';
-import { errorsPathFor, LineWriter, openInput } from './files.js';
-import { Progress } from './progress.js';
-
-export type ParsedRecordLine = { ok: true; line: number; record: unknown } | { ok: false; line: number; error: LineErrorRecord };
-
-function parseJsonLine(text: string, line: number): ParsedRecordLine {
-  try {
-    return { ok: true, line, record: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, line, error: { line, error: { code: 'INVALID_JSON', message: `Line is not valid JSON: ${(error as Error).message}`, issues: [] } } };
-  }
-}
-
-/** Streams a JSONL file of arbitrary records as parsed JSON values or error records, drawing progress. */
-export async function* readRecordLines(path: string): AsyncGenerator<ParsedRecordLine> {
-  const { stream, size } = openInput(path);
-  const progress = new Progress(size);
-  let lines = 0;
-  try {
-    for await (const raw of splitJsonlLines(stream)) {
-      lines += 1;
-      progress.update(stream.bytesRead, lines);
-      yield 'error' in raw ? { ok: false, line: raw.line, error: raw.error } : parseJsonLine(raw.text, raw.line);
-    }
-  } finally {
-    progress.done();
-    stream.destroy();
-  }
-}
+import { HybridInputError, type LineErrorRecord } from '@echo-ridge/engine';
+import { errorsPathFor, LineWriter } from './files.js';
+import { readRecordLines, type RunCounts } from './jsonl-input.js';
 
 /** Where a run writes: results to `-o` or stdout; error records to `--errors`, beside `-o`, or to stderr. */
 export interface RunOutputs {
@@ -60,7 +32,7 @@ export async function forEachRecord(input: string, errors: LineWriter | null, ha
     let failure: LineErrorRecord | undefined = parsed.ok ? undefined : parsed.error;
     if (parsed.ok) {
       try {
-        await handle(parsed.record, parsed.line);
+        await handle(parsed.value, parsed.line);
       } catch (error) {
         if (!(error instanceof HybridInputError)) throw error;
         failure = { line: parsed.line, error: { code: error.code, message: error.message, issues: error.issues } };
@@ -71,11 +43,16 @@ export async function forEachRecord(input: string, errors: LineWriter | null, ha
       continue;
     }
     counts.failed += 1;
-    const record = JSON.stringify(failure);
-    if (errors) await errors.write(record);
-    else process.stderr.write(`${record}\n`);
+    await writeErrorRecord(errors, failure);
   }
   return counts;
+}
+
+/** Without an errors file, error records go to stderr so stdout stays a clean stream of results. */
+export async function writeErrorRecord(errors: LineWriter | null, record: LineErrorRecord): Promise<void> {
+  const line = JSON.stringify(record);
+  if (errors) await errors.write(line);
+  else process.stderr.write(`${line}\n`);
 }
 
 export async function closeAll(...writers: (LineWriter | null)[]): Promise<void> {

@@ -138,13 +138,19 @@ export function checkCompanyRecord(record: unknown, line: number): ParsedCompany
   };
 }
 
-/** One JSONL line of company data: JSON syntax first, then the schema. */
-export function parseCompanyLine(text: string, line: number): ParsedCompanyLine {
-  let record: unknown;
+export type ParsedJsonLine = { ok: true; line: number; value: unknown } | { ok: false; line: number; error: LineErrorRecord };
+
+/** One JSONL line parsed as JSON, or the INVALID_JSON error record for it. */
+export function parseJsonLine(text: string, line: number): ParsedJsonLine {
   try {
-    record = JSON.parse(text);
+    return { ok: true, line, value: JSON.parse(text) as unknown };
   } catch (error) {
     return { ok: false, line, error: { line, error: { code: 'INVALID_JSON', message: `Line is not valid JSON: ${(error as Error).message}`, issues: [] } } };
   }
-  return checkCompanyRecord(record, line);
+}
+
+/** One JSONL line of company data: JSON syntax first, then the schema. */
+export function parseCompanyLine(text: string, line: number): ParsedCompanyLine {
+  const parsed = parseJsonLine(text, line);
+  return parsed.ok ? checkCompanyRecord(parsed.value, line) : parsed;
 }

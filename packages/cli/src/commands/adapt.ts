@@ -1,7 +1,7 @@
 import { adaptRecord } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { formatRate } from '../company-lines.js';
+import { formatRate } from '../jsonl-input.js';
 import { LineWriter } from '../files.js';
 import { closeAll, forEachRecord, openRunOutputs, percent } from '../record-lines.js';
 import type { Command } from './command.js';

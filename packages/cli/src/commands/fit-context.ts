@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createContextFitter, DEFAULT_FIT_THRESHOLD, serializeContext } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
-import { readCompanyLines } from '../company-lines.js';
+import { readCompanyLines } from '../jsonl-input.js';
 import type { Command } from './command.js';
 
 const USAGE = `echo-ridge fit-context <in.jsonl> -o ctx.json [--threshold ${DEFAULT_FIT_THRESHOLD}]`;

@@ -1,7 +1,7 @@
 import { createScorer, scoreHybrid } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { formatRate } from '../company-lines.js';
+import { formatRate } from '../jsonl-input.js';
 import { DivergenceTally } from '../divergence-tally.js';
 import { closeAll, forEachRecord, openRunOutputs } from '../record-lines.js';
 import type { Command } from './command.js';

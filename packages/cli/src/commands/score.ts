@@ -1,8 +1,9 @@
 import { createContextFitter, createScorer, type NormContext } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
-import { formatRate, readCompanyLines, type RunCounts } from '../company-lines.js';
-import { errorsPathFor, LineWriter, readContextFile, readWeightsFile } from '../files.js';
+import { formatRate, readCompanyLines, type RunCounts } from '../jsonl-input.js';
+import { readContextFile, readWeightsFile } from '../files.js';
+import { closeAll, openRunOutputs, writeErrorRecord } from '../record-lines.js';
 import type { Command } from './command.js';
 
 const USAGE =
@@ -42,11 +43,7 @@ export const score: Command = {
     const context = values.context !== undefined ? readContextFile(values.context) : values.fit ? await fitFromInput(input) : undefined;
     const scorer = createScorer({ context, weights, mask: !values['no-mask'], verbose: values.verbose, deterministic: values.deterministic });
 
-    const outputPath = values.output ?? null;
-    const errorsPath = values.errors ?? (outputPath === null ? null : errorsPathFor(outputPath));
-    const results = LineWriter.open(outputPath);
-    // Without files, error records go to stderr so stdout stays a clean stream of payloads.
-    const errors = errorsPath === null ? null : LineWriter.open(errorsPath);
+    const { results, errors, resultsPath, errorsPath } = openRunOutputs(values.output, values.errors);
     const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
     const started = performance.now();
 
@@ -57,21 +54,18 @@ export const score: Command = {
         counts.succeeded += 1;
       } else {
         counts.failed += 1;
-        const record = JSON.stringify(parsed.error);
-        if (errors) await errors.write(record);
-        else process.stderr.write(`${record}\n`);
+        await writeErrorRecord(errors, parsed.error);
       }
     }
-    await results.close();
-    await errors?.close();
+    await closeAll(results, errors);
 
     const elapsed = performance.now() - started;
     process.stderr.write(
       [
         `scored ${input}: ${counts.lines} lines, ${counts.succeeded} scored, ${counts.failed} failed in ${(elapsed / 1000).toFixed(2)} s (${formatRate(counts.lines, elapsed)})`,
         `  context ${scorer.context.version}, weights ${scorer.weights.version}, masking ${scorer.options.mask ? 'on' : 'off'}`,
-        `  results: ${outputPath ?? 'stdout'}`,
-        `  errors:  ${errorsPath ?? 'stderr'}`,
+        `  results: ${resultsPath}`,
+        `  errors:  ${errorsPath}`,
       ].join('\n') + '\n',
     );
     return EXIT.ok;

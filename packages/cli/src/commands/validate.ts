@@ -1,6 +1,6 @@
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { readCompanyLines, type RunCounts } from '../company-lines.js';
+import { readCompanyLines, type RunCounts } from '../jsonl-input.js';
 import { LineWriter } from '../files.js';
 import type { Command } from './command.js';
 
