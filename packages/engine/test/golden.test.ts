@@ -51,8 +51,9 @@ describe('golden vectors (engine 1.1.0 parity)', () => {
 
 const sharedGolden = fileURLToPath(new URL('../../../../shared/golden/', import.meta.url));
 
-describe.each(existsSync(sharedGolden) ? [sharedGolden] : [])('fixture copy of %s', (dir) => {
-  it.each(readdirSync(dir))('%s is identical to the shared original', (name) => {
-    expect(readFileSync(`${GOLDEN_DIR}${name}`, 'utf8')).toBe(readFileSync(`${dir}${name}`, 'utf8'));
+// A user's clone has no ../shared; where it exists (the workplace, CI), the copy must not have drifted.
+(existsSync(sharedGolden) ? describe : describe.skip)('fixture copy of ../shared/golden', () => {
+  it.each(existsSync(sharedGolden) ? readdirSync(sharedGolden) : ['(none)'])('%s is identical to the shared original', (name) => {
+    expect(readFileSync(`${GOLDEN_DIR}${name}`, 'utf8')).toBe(readFileSync(`${sharedGolden}${name}`, 'utf8'));
   });
 });
