@@ -19,6 +19,7 @@ import { boundedValue } from '../src/normalization.js';
 import { validateCompany, type Company } from '../src/schema.js';
 import { makeCompany } from './fixtures/unit/company.js';
 import { GOLDEN_DIR, readJsonl } from './support/fixtures.js';
+import { thrownBy } from './support/thrown.js';
 
 const goldenContextJson = JSON.parse(readFileSync(`${GOLDEN_DIR}norm-context.json`, 'utf8')) as Record<string, unknown>;
 const EXAMPLES = fileURLToPath(new URL('../../../examples/companies.jsonl', import.meta.url));
@@ -31,15 +32,7 @@ function validated(records: unknown[]): Company[] {
   });
 }
 
-function contextError(run: () => unknown): ContextError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ContextError) return error;
-    throw error;
-  }
-  throw new Error('expected a ContextError');
-}
+const contextError = (run: () => unknown): ContextError => thrownBy(ContextError, run);
 
 /** A plain, deep copy of a context as it would be read back from JSON. */
 function stored(context: NormContext): Record<string, unknown> & { stats: Record<string, { mean: number; std: number }> } {

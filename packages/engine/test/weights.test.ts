@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWeights, DEFAULT_WEIGHTS_PATH, loadWeights, parseWeights, WeightsError, type Weights } from '../src/weights.js';
+import { thrownBy } from './support/thrown.js';
 
 const REPO_TEXT = readFileSync(DEFAULT_WEIGHTS_PATH, 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'echo-ridge-weights-test-'));
@@ -14,15 +15,7 @@ function withWeights(block: Record<string, number>): string {
   return REPO_TEXT.replace(/^weights:\n(?: {2}.*\n)+/m, `weights:\n${lines.join('\n')}\n`);
 }
 
-function weightsError(run: () => unknown): WeightsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof WeightsError) return error;
-    throw error;
-  }
-  throw new Error('expected a WeightsError');
-}
+const weightsError = (run: () => unknown): WeightsError => thrownBy(WeightsError, run);
 
 const STANDARD = { digital: 0.25, ops: 0.2, info_flow: 0.2, market: 0.2, budget: 0.15 };
 

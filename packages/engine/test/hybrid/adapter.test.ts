@@ -4,6 +4,7 @@ import { HybridInputError } from '../../src/hybrid/errors.js';
 import { validateCompany } from '../../src/schema.js';
 import { expectGoldenMatch } from '../support/golden-compare.js';
 import { readGolden } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 interface AdapterCase {
   input: Record<string, unknown>;
@@ -13,15 +14,7 @@ interface AdapterCase {
 const NOW = new Date('2026-01-02T03:04:05.678Z');
 const cases = readGolden<AdapterCase>('adapter-cases.jsonl');
 
-function thrown(run: () => unknown): HybridInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HybridInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a HybridInputError');
-}
+const thrown = (run: () => unknown): HybridInputError => thrownBy(HybridInputError, run);
 
 describe('adapter golden vectors', () => {
   it.each(cases.map((c) => [c.expected.company.company_id, c] as const))('%s converts as the 1.1.0 adapter did', (_id, c) => {

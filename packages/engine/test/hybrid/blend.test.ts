@@ -4,6 +4,7 @@ import { blend } from '../../src/hybrid/blend.js';
 import { HybridInputError } from '../../src/hybrid/errors.js';
 import { expectGoldenMatch } from '../support/golden-compare.js';
 import { readGolden } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 interface BlendCase {
   ai_score: Record<string, unknown>;
@@ -23,15 +24,7 @@ function without(record: Record<string, unknown>, key: string): Record<string, u
   return copy;
 }
 
-function thrown(run: () => unknown): HybridInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HybridInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a HybridInputError');
-}
+const thrown = (run: () => unknown): HybridInputError => thrownBy(HybridInputError, run);
 
 describe('blend golden vectors', () => {
   it('covers every strategy', () => {

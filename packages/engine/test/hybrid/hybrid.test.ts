@@ -5,6 +5,7 @@ import { HybridInputError } from '../../src/hybrid/errors.js';
 import { scoreHybrid } from '../../src/hybrid/hybrid.js';
 import { createScorer } from '../../src/scorer.js';
 import { readGolden } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 interface AdapterCase {
   input: Record<string, unknown>;
@@ -21,15 +22,7 @@ const scorer = createScorer({ deterministic: true });
 const adapterCase = readGolden<AdapterCase>('adapter-cases.jsonl')[11]!;
 const aiScore = readGolden<BlendCase>('blend-cases.jsonl')[3]!.ai_score;
 
-function thrown(run: () => unknown): HybridInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HybridInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a HybridInputError');
-}
+const thrown = (run: () => unknown): HybridInputError => thrownBy(HybridInputError, run);
 
 describe('scoreHybrid', () => {
   it('adapts the record, scores it deterministically and blends the payload with the AI score', () => {
