@@ -18,3 +18,6 @@ export * from './jsonl.js';
 
 // Hybrid scoring (pipeline adapter, AI/deterministic blending, divergence).
 export * from './hybrid/index.js';
+
+// Analytics: drift detection and weight calibration.
+export * from './analytics/index.js';

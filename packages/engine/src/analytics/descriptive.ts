@@ -36,7 +36,7 @@ function centralMoment(values: readonly number[], center: number, order: number)
   return sum / values.length;
 }
 
-export function describe(values: readonly number[]): Description {
+export function describeSample(values: readonly number[]): Description {
   const n = values.length;
   if (n === 0) return { n, mean: null, std: null, median: null, min: null, max: null, skewness: null, kurtosis: null };
   const m = mean(values);

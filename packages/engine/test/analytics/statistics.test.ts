@@ -1,7 +1,7 @@
-import { describe as suite, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { pearson, spearman, type Correlation } from '../../src/analytics/correlation.js';
-import { describe } from '../../src/analytics/descriptive.js';
+import { describeSample } from '../../src/analytics/descriptive.js';
 import { kendallTauB } from '../../src/analytics/kendall.js';
 import { kolmogorovSf } from '../../src/analytics/kolmogorov.js';
 import { ksTwoSample } from '../../src/analytics/ks-test.js';
@@ -45,19 +45,19 @@ function materialize(sample: Sample): number[] {
   return Array.from({ length: count }, (_, i) => Number((BigInt(i) * BigInt(multiplier)) % BigInt(modulus)) / modulus + shift);
 }
 
-suite('descriptive statistics against numpy/scipy', () => {
+describe('descriptive statistics against numpy/scipy', () => {
   it.each(reference.descriptive.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const actual = describe(c.values);
+    const actual = describeSample(c.values);
     expect(actual.n).toBe(c.n);
     for (const key of ['mean', 'std', 'median', 'min', 'max', 'skewness', 'kurtosis'] as const) expectStatistic(actual[key], c[key]);
   });
 
   it('reports nothing but n for an empty sample', () => {
-    expect(describe([])).toEqual({ n: 0, mean: null, std: null, median: null, min: null, max: null, skewness: null, kurtosis: null });
+    expect(describeSample([])).toEqual({ n: 0, mean: null, std: null, median: null, min: null, max: null, skewness: null, kurtosis: null });
   });
 });
 
-suite('correlations against scipy.stats', () => {
+describe('correlations against scipy.stats', () => {
   const cases = reference.correlation.map((c) => [c.name, c] as const);
   it.each(cases)('pearsonr: %s', (_name, c) => expectCorrelation(pearson(c.x, c.y), c.pearson));
   it.each(cases)('spearmanr: %s', (_name, c) => expectCorrelation(spearman(c.x, c.y), c.spearman));
@@ -77,7 +77,7 @@ suite('correlations against scipy.stats', () => {
   });
 });
 
-suite('two-sample Kolmogorov–Smirnov test against scipy.stats.ks_2samp', () => {
+describe('two-sample Kolmogorov–Smirnov test against scipy.stats.ks_2samp', () => {
   it.each(reference.ks_2samp.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const a = materialize(c.a);
     const b = materialize(c.b);
@@ -94,7 +94,7 @@ suite('two-sample Kolmogorov–Smirnov test against scipy.stats.ks_2samp', () =>
   });
 });
 
-suite('Kolmogorov distribution against scipy.stats.kstwo.sf', () => {
+describe('Kolmogorov distribution against scipy.stats.kstwo.sf', () => {
   it.each(reference.kstwo_sf.map((c) => [c.n, c.x, c.sf] as const))('n=%d, x=%d', (n, x, sf) => {
     expectPValue(kolmogorovSf(n, x), sf);
   });
