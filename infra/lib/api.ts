@@ -1,0 +1,174 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  Period,
+  ResponseType,
+  RestApi,
+  type UsagePlan,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alias } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { companyRequestSchema } from './company-model.js';
+import { ServiceFunction } from './service-function.js';
+import { resourceName, type StageConfig } from './stage.js';
+import type { Storage } from './storage.js';
+
+/** A customer tier: every API key is put on exactly one of these plans. */
+export interface UsageTier {
+  readonly name: string;
+  /** Steady requests per second per key. */
+  readonly rateLimit: number;
+  /** Requests a key may send at once above the steady rate. */
+  readonly burstLimit: number;
+  /** Requests per key per calendar month. */
+  readonly monthlyQuota: number;
+}
+
+export const USAGE_TIERS: readonly UsageTier[] = [
+  { name: 'standard', rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 },
+  { name: 'premium', rateLimit: 100, burstLimit: 200, monthlyQuota: 5_000_000 },
+];
+
+/** The API version in the URL path; a breaking change gets a new stage beside this one. */
+export const API_STAGE = 'v1';
+
+/** Gateway-made errors take the handler's error shape, so clients parse one format. */
+const ERROR_BODY = `{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"request_id":"$context.requestId"}`;
+
+export interface ApiProps {
+  readonly stage: StageConfig;
+  readonly storage: Storage;
+}
+
+/**
+ * The public REST API: the score-api function behind the `live` alias (which CodeDeploy shifts),
+ * API keys on usage plans for every route but `/healthz`, `POST /score` validated against the
+ * engine's company schema, and JSON access logs.
+ */
+export class Api extends Construct {
+  readonly handler: ServiceFunction;
+  readonly alias: Alias;
+  readonly restApi: RestApi;
+  readonly usagePlans: readonly UsagePlan[];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { stage, storage } = props;
+
+    this.handler = new ServiceFunction(this, 'Handler', {
+      stage,
+      service: 'score-api',
+      storage,
+      description: 'Echo Ridge HTTP API: scores companies, serves stored scores and batch records',
+      // 1 GB buys the CPU share that keeps a single score well inside p95 < 100 ms; a 1000-company
+      // /score/batch is the heaviest request and needs a few seconds, far below API Gateway's 29 s.
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+    });
+    storage.grantTableReadWrite(this.handler);
+    storage.grantReadObjects(this.handler, 'contexts/');
+
+    this.alias = new Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.handler.function.currentVersion,
+      provisionedConcurrentExecutions: stage.apiProvisionedConcurrency,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
+    this.restApi = new RestApi(this, 'RestApi', {
+      restApiName: resourceName(stage.name, 'api'),
+      description: 'Echo Ridge AI-readiness scoring API',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Execution logging would need the account-wide API Gateway logging role, which one stage's
+      // stack must not own; the access log records every request's status, latency and error.
+      cloudWatchRole: false,
+      defaultMethodOptions: { apiKeyRequired: true },
+      deployOptions: {
+        stageName: API_STAGE,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            requestTime: AccessLogField.contextRequestTime(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            userAgent: AccessLogField.contextIdentityUserAgent(),
+            apiKeyId: AccessLogField.contextIdentityApiKeyId(),
+            method: AccessLogField.contextHttpMethod(),
+            resourcePath: AccessLogField.contextResourcePath(),
+            status: AccessLogField.contextStatus(),
+            responseLength: AccessLogField.contextResponseLength(),
+            responseLatency: AccessLogField.contextResponseLatency(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            integrationStatus: AccessLogField.contextIntegrationStatus(),
+            error: AccessLogField.contextErrorMessage(),
+            errorType: AccessLogField.contextErrorResponseType(),
+          }),
+        ),
+      },
+    });
+
+    for (const [type, statusCode] of [
+      [ResponseType.DEFAULT_4XX, undefined],
+      [ResponseType.DEFAULT_5XX, undefined],
+      // The API has no IAM authorisation, so a missing token only ever means an unknown route.
+      [ResponseType.MISSING_AUTHENTICATION_TOKEN, '404'],
+      // A body the company model refuses is the same schema error the handler reports as 422.
+      [ResponseType.BAD_REQUEST_BODY, '422'],
+    ] as const) {
+      this.restApi.addGatewayResponse(type.responseType, {
+        type,
+        statusCode,
+        templates: { 'application/json': ERROR_BODY },
+      });
+    }
+
+    const integration = new LambdaIntegration(this.alias, { allowTestInvoke: false });
+    const root = this.restApi.root;
+    root.addResource('healthz').addMethod('GET', integration, { apiKeyRequired: false });
+
+    const score = root.addResource('score');
+    score.addMethod('POST', integration, {
+      // Parameters too: nothing here requires one yet, and a parameter declared required later is then enforced.
+      requestValidator: this.restApi.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true }),
+      requestModels: {
+        'application/json': this.restApi.addModel('Company', { contentType: 'application/json', schema: companyRequestSchema() }),
+      },
+    });
+    score.addResource('batch').addMethod('POST', integration);
+    score.addResource('hybrid').addMethod('POST', integration);
+    root.addResource('scores').addResource('{company_id}').addMethod('GET', integration);
+    root.addResource('batches').addResource('{batch_id}').addMethod('GET', integration);
+    root.addResource('stats').addMethod('GET', integration);
+
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Callers are customers identified by their API key on a usage plan (checked by API Gateway before the function runs); /healthz is public for the canary.',
+      },
+      { id: 'AwsSolutions-COG4', reason: 'No end users sign in: access is per customer API key and usage plan, not per Cognito user.' },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason: 'Execution logs need the account-wide API Gateway logging role, which one stage must not own; the JSON access log records status, latency and error of every request.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'Usage-plan throttles and quotas per key plus the stage throttle bound the load; a web ACL is an account-level decision outside this stack.',
+      },
+    );
+
+    this.usagePlans = USAGE_TIERS.map((tier) =>
+      this.restApi.addUsagePlan(`${tier.name}Plan`, {
+        name: resourceName(stage.name, tier.name),
+        description: `${tier.name} tier: ${tier.rateLimit} req/s, bursts of ${tier.burstLimit}, ${tier.monthlyQuota} requests a month`,
+        throttle: { rateLimit: tier.rateLimit, burstLimit: tier.burstLimit },
+        quota: { limit: tier.monthlyQuota, period: Period.MONTH },
+        apiStages: [{ stage: this.restApi.deploymentStage }],
+      }),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function.js';
+import { resourceName, type StageConfig } from './stage.js';
+import type { Storage } from './storage.js';
+
+/** How long one batch invocation may run: enough for a chunk of a large file at full memory. */
+const BATCH_TIMEOUT = Duration.minutes(5);
+
+/** Deliveries before a message is parked in the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 3;
+
+export interface BatchProps {
+  readonly stage: StageConfig;
+  readonly storage: Storage;
+}
+
+/**
+ * Batch scoring: a `.jsonl` file put under incoming/ becomes an S3 event on the batch queue; the batch
+ * function reads it, queues chunk messages to itself, and writes results/ and errors/ files. Messages
+ * that fail three deliveries are parked in the dead-letter queue.
+ */
+export class Batch extends Construct {
+  readonly handler: ServiceFunction;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: BatchProps) {
+    super(scope, id);
+    const { stage, storage } = props;
+
+    // SSE-SQS rather than KMS: S3 can only notify an encrypted queue whose key lets S3 in, and the
+    // AWS-managed SQS key cannot.
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      queueName: resourceName(stage.name, 'batch-dlq'),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      queueName: resourceName(stage.name, 'batch'),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's guidance for Lambda consumers: six function timeouts, so that retries of a throttled
+      // batch do not make its messages visible again while they are still being worked on.
+      visibilityTimeout: Duration.seconds(6 * BATCH_TIMEOUT.toSeconds()),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    storage.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: 'incoming/', suffix: '.jsonl' });
+    // The notification is configured by CDK's singleton custom resource, which lives at the stack root.
+    Validations.of(Stack.of(this)).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: "Only CDK's BucketNotificationsHandler, which runs during deployments, uses it; the service functions have roles of their own.",
+    });
+
+    this.handler = new ServiceFunction(this, 'Handler', {
+      stage,
+      service: 'batch',
+      storage,
+      description: 'Echo Ridge batch scoring: incoming/*.jsonl to results/ and errors/',
+      // Streams the file line by line, so memory holds one chunk, not the file; 1.5 GB is for CPU.
+      memorySize: 1536,
+      timeout: BATCH_TIMEOUT,
+      environment: { QUEUE_URL: this.queue.queueUrl },
+    });
+    const fn = this.handler.function;
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        // One failing message is retried alone instead of redelivering the whole batch.
+        reportBatchItemFailures: true,
+        // Leaves the account's concurrency to the API when a large drop arrives.
+        maxConcurrency: 10,
+      }),
+    );
+    this.queue.grantSendMessages(this.handler);
+    storage.grantTableReadWrite(this.handler);
+    storage.grantReadObjects(this.handler, 'incoming/');
+    storage.grantReadObjects(this.handler, 'contexts/');
+    storage.grantWriteObjects(this.handler, 'results/');
+    storage.grantWriteObjects(this.handler, 'errors/');
+  }
+}

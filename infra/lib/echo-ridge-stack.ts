@@ -1,0 +1,41 @@
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api.js';
+import { Batch } from './batch.js';
+import { ContextRefresh } from './context.js';
+import { SafeDeployment } from './deployment.js';
+import { Observability, dashboardUrl } from './observability.js';
+import { hasHandler } from './service-function.js';
+import type { StageConfig } from './stage.js';
+import { Storage } from './storage.js';
+
+export interface EchoRidgeStackProps extends StackProps {
+  readonly stage: StageConfig;
+}
+
+/** One stage of Echo Ridge: storage, the API, batch scoring, the context refresh, their alarms and safe deploys. */
+export class EchoRidgeStack extends Stack {
+  constructor(scope: Construct, id: string, props: EchoRidgeStackProps) {
+    super(scope, id, { terminationProtection: props.stage.deletionProtection, ...props });
+    const { stage } = props;
+    Tags.of(this).add('service', 'echo-ridge');
+    Tags.of(this).add('stage', stage.name);
+
+    const storage = new Storage(this, 'Storage', { stage });
+    const api = new Api(this, 'Api', { stage, storage });
+    const batch = new Batch(this, 'Batch', { stage, storage });
+    const contextRefresh = hasHandler('context-refresh') ? new ContextRefresh(this, 'ContextRefresh', { stage, storage }) : undefined;
+    const observability = new Observability(this, 'Observability', { stage, storage, api, batch, contextRefresh });
+    const deployment = new SafeDeployment(this, 'Deployment', { stage, alias: api.alias, rollbackAlarms: observability.rollbackAlarms });
+
+    for (const [index, plan] of api.usagePlans.entries()) {
+      new CfnOutput(this, `UsagePlan${index}`, { value: plan.usagePlanId, description: `usage plan ${plan.node.id}` });
+    }
+    new CfnOutput(this, 'DataBucket', { value: storage.bucket.bucketName });
+    new CfnOutput(this, 'Table', { value: storage.table.tableName });
+    new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(observability.dashboard) });
+    new CfnOutput(this, 'PageTopicArn', { value: observability.pageTopic.topicArn });
+    new CfnOutput(this, 'TicketTopicArn', { value: observability.ticketTopic.topicArn });
+    new CfnOutput(this, 'DeploymentGroup', { value: deployment.deploymentGroup.deploymentGroupName });
+  }
+}

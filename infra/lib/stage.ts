@@ -1,0 +1,51 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const STAGE_NAMES = ['staging', 'prod'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** What differs between the stages; everything else is the same so that staging rehearses prod. */
+export interface StageConfig {
+  readonly name: StageName;
+  /** Prod keeps its data when the stack or a resource goes away; staging cleans up after itself. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: 'DEBUG' | 'INFO';
+  /**
+   * Warm API instances. At low traffic one cold start a minute is enough to break the p99 < 150 ms
+   * SLO, so prod keeps a few instances initialised; staging accepts cold starts.
+   */
+  readonly apiProvisionedConcurrency?: number;
+}
+
+export const STAGES: Readonly<Record<StageName, StageConfig>> = {
+  staging: {
+    name: 'staging',
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    logRetention: RetentionDays.TWO_WEEKS,
+    logLevel: 'DEBUG',
+  },
+  prod: {
+    name: 'prod',
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    logRetention: RetentionDays.THREE_MONTHS,
+    logLevel: 'INFO',
+    apiProvisionedConcurrency: 2,
+  },
+};
+
+export function isStageName(value: unknown): value is StageName {
+  return STAGE_NAMES.some((name) => name === value);
+}
+
+export function stackName(stage: StageName): string {
+  return `${stage}-echo-ridge`;
+}
+
+/** Physical names carry the stage first, so both stages can live in one account and sort apart. */
+export function resourceName(stage: StageName, suffix: string): string {
+  return `${stackName(stage)}-${suffix}`;
+}

@@ -1,0 +1,111 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
+import { nagArn } from './nag.js';
+import { resourceName, type StageConfig } from './stage.js';
+
+/** The key prefixes of the data bucket, as the batch and context handlers use them. */
+export type DataPrefix = 'incoming/' | 'results/' | 'errors/' | 'contexts/';
+
+export interface StorageProps {
+  readonly stage: StageConfig;
+}
+
+/**
+ * The single table (scores, batch runs, context pointers) and the data bucket (batch files in and
+ * out, fitted contexts), with the bucket's access logs in a bucket of their own.
+ */
+export class Storage extends Construct {
+  /** How long results are kept: the TTL handlers put on items and the lifetime of results/ files. */
+  readonly resultRetention = Duration.days(365);
+  readonly table: TableV2;
+  readonly bucket: Bucket;
+  /** Receives the S3 server access logs of every bucket in the stack. */
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const { stage } = props;
+
+    this.table = new TableV2(this, 'Table', {
+      tableName: resourceName(stage.name, 'data'),
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      globalSecondaryIndexes: [
+        {
+          indexName: 'gsi1',
+          partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+        },
+      ],
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: 'expires_at',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // Server access logs can only be delivered to a bucket encrypted with S3-managed keys.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: stage.removalPolicy,
+    });
+
+    this.bucket = new Bucket(this, 'Data', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'data/',
+      lifecycleRules: [
+        // Incoming files are scored within minutes; a month leaves time to re-run or investigate.
+        { id: 'incoming', prefix: 'incoming/', expiration: Duration.days(30) },
+        {
+          id: 'results',
+          prefix: 'results/',
+          expiration: this.resultRetention,
+          transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
+        },
+        { id: 'errors', prefix: 'errors/', expiration: Duration.days(90) },
+        // Overwritten and deleted objects stay recoverable for a month; contexts/ is kept for good,
+        // as every payload names the context it was scored with.
+        { id: 'versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: stage.removalPolicy,
+    });
+  }
+
+  /** Lets `grantee` read and write items of the table and query its indexes. */
+  grantTableReadWrite(grantee: IGrantable & IConstruct): Grant {
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this.table)}/index/*]`,
+      reason: 'Queries on gsi1 need the index ARN; the wildcard covers the indexes of this one table only.',
+    });
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  /** Lets `grantee` read the objects under one prefix of the data bucket, and nothing else there. */
+  grantReadObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix): Grant {
+    return this.grantObjects(grantee, prefix, ['s3:GetObject', 's3:GetObjectVersion']);
+  }
+
+  /** Lets `grantee` write (also in multipart uploads) the objects under one prefix of the data bucket. */
+  grantWriteObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix): Grant {
+    return this.grantObjects(grantee, prefix, ['s3:PutObject', 's3:AbortMultipartUpload']);
+  }
+
+  private grantObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix, actions: string[]): Grant {
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this.bucket)}/${prefix}*]`,
+      reason: `Object keys under ${prefix} are only known at run time; the grant is limited to that prefix of the data bucket.`,
+    });
+    return Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] });
+  }
+}
