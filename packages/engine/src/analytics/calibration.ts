@@ -5,6 +5,7 @@ import { kendallTauB } from './kendall.js';
 import { scoresUnder, type LabeledSet } from './labeled.js';
 import { calibrationMetrics, type CalibrationMetrics } from './metrics.js';
 import { DEFAULT_SEARCH, maximizeWeights, roundWeights, type SearchOptions } from './optimizer.js';
+import type { CalibrationEvidence } from './weights-proposal.js';
 
 /** The proposed weights' own Kendall test must reach this significance for a change to be proposed. */
 export const SIGNIFICANCE_LEVEL = 0.05;
@@ -97,4 +98,18 @@ export function describeChange(optimization: Optimization): string {
     `Calibrated on ${proposed.metrics.n} labelled companies: Kendall tau ${current.metrics.kendall.statistic.toFixed(4)} → ${proposed.metrics.kendall.statistic.toFixed(4)} ` +
     `(${signed(gain.kendall_tau)}, ${Math.round(gain.confidence_level * 100)}% bootstrap interval [${signed(low)}, ${signed(high)}]); ${moves.join(', ')}.`
   );
+}
+
+/** The evidence block of a proposed weights file: the proposed weights' agreement with the labels. */
+export function calibrationEvidence(optimization: Optimization, validationDate: string): CalibrationEvidence {
+  const { metrics } = optimization.proposed;
+  return {
+    sample_size: metrics.n,
+    kendall_tau: metrics.kendall.statistic,
+    spearman_rho: metrics.spearman.statistic,
+    pearson_r: metrics.pearson.statistic,
+    p_value: metrics.kendall.p_value,
+    confidence_interval: optimization.proposed_tau_interval,
+    validation_date: validationDate,
+  };
 }

@@ -24,5 +24,5 @@ export { weightSensitivity, rateSensitivity, type SensitivityReport, type Weight
 export { calibrationMetrics, precisionAtK, PRECISION_CUTOFFS, type CalibrationMetrics } from './metrics.js';
 export { DEFAULT_SEARCH, maximizeWeights, projectWeights, roundWeights, type SearchOptions, type WeightBounds } from './optimizer.js';
 export { DEFAULT_BOOTSTRAP, bootstrapTau, type BootstrapOptions } from './bootstrap.js';
-export { evaluateWeights, optimizeCalibration, describeChange, SIGNIFICANCE_LEVEL, type Optimization } from './calibration.js';
+export { evaluateWeights, optimizeCalibration, describeChange, calibrationEvidence, SIGNIFICANCE_LEVEL, type Optimization } from './calibration.js';
 export { proposeWeightsFile, nextWeightsVersion, type CalibrationEvidence, type WeightsProposal } from './weights-proposal.js';
