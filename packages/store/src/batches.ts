@@ -1,0 +1,39 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
+import { ConflictError, tableCall } from './errors.js';
+import { batchKey } from './keys.js';
+import { TABLE_KEYS } from './table.js';
+import type { TableContext } from './table-context.js';
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** What `GET /batches/{batch_id}` reports; counts reconcile: total = successful + failed. */
+export const BatchRecordSchema = v.object({
+  batch_id: v.string(),
+  status: v.picklist(['running', 'completed', 'failed']),
+  total: count,
+  successful: count,
+  failed: count,
+  created_at: v.string(),
+  completed_at: v.nullable(v.string()),
+});
+export type BatchRecord = v.InferOutput<typeof BatchRecordSchema>;
+
+/** Creates a batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
+export async function putBatch(table: TableContext, record: BatchRecord): Promise<void> {
+  const item = { ...batchKey(record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
+  try {
+    await tableCall('put batch', () =>
+      table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`batch ${record.batch_id} already exists`);
+    throw error;
+  }
+}
+
+export async function getBatch(table: TableContext, batchId: string): Promise<BatchRecord | undefined> {
+  const result = await tableCall('get batch', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: batchKey(batchId) })));
+  return result.Item && v.parse(BatchRecordSchema, result.Item);
+}

@@ -1,0 +1,51 @@
+/** The table did not answer in time or refused for now; the same call may succeed on a retry. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(operation: string, cause: unknown) {
+    super(`DynamoDB is unavailable (${operation})`, { cause });
+  }
+}
+
+/** A conditional write found the item already there: nothing was overwritten. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** A pagination cursor that this listing did not hand out. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor() {
+    super('is not a cursor of this listing: pass the next_cursor of the previous page unchanged');
+  }
+}
+
+const TRANSIENT_ERROR_NAMES = new Set([
+  'InternalServerError',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ThrottlingException',
+  'TimeoutError',
+]);
+
+const NETWORK_ERROR_CODES = new Set(['EAI_AGAIN', 'ECONNABORTED', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT']);
+
+/** True for failures that say "not now" rather than "never": throttling, server errors, network faults. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata } = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode ?? 0;
+  return TRANSIENT_ERROR_NAMES.has(error.name) || NETWORK_ERROR_CODES.has(code ?? '') || status >= 500;
+}
+
+/**
+ * Runs one table operation, turning transient failures (after the SDK's own retries) into
+ * StoreUnavailableError so that callers can tell "retry later" from a fault.
+ */
+export async function tableCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isTransient(error) ? new StoreUnavailableError(operation, error) : error;
+  }
+}
