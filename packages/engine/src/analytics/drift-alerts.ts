@@ -35,7 +35,7 @@ export const AlertSchema = v.object({
   threshold: v.number(),
   current_value: v.number(),
   baseline_value: v.number(),
-  /** 0 at the warning threshold, growing towards 1 with the excess beyond it. */
+  /** 0 at the lowest threshold of its type, growing towards 1 with the excess beyond it. */
   magnitude: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
   recommended_actions: v.array(v.string()),
 });

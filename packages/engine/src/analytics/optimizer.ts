@@ -26,7 +26,7 @@ const FINAL_STEP = 0.001;
 const PATIENCE = 20;
 const BISECTION_ROUNDS = 200;
 
-export function assertFeasible(bounds: WeightBounds): void {
+function assertFeasible(bounds: WeightBounds): void {
   const count = SUBSCORE_NAMES.length;
   if (!(bounds.min >= 0 && bounds.min <= bounds.max && bounds.min * count <= 1 && bounds.max * count >= 1)) {
     throw new AnalyticsInputError(

@@ -9,7 +9,7 @@ export type CalibrationEvidence = NonNullable<Weights['calibration']>;
 const EVIDENCE_DECIMALS = 6;
 const round = (x: number): number => Number(x.toFixed(EVIDENCE_DECIMALS));
 
-export function evidenceBlock(evidence: CalibrationEvidence): CalibrationEvidence {
+function evidenceBlock(evidence: CalibrationEvidence): CalibrationEvidence {
   return {
     sample_size: evidence.sample_size,
     kendall_tau: round(evidence.kendall_tau),
