@@ -1,0 +1,42 @@
+import type { ValidationIssue } from '@echo-ridge/engine';
+
+/**
+ * An answer the API gives on purpose: status, stable code, a message saying what to fix, and for
+ * validation failures every offending field.
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: ValidationIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const malformedJson = (message: string) => new HttpError(400, 'MALFORMED_JSON', message);
+
+export const invalidParameters = (issues: ValidationIssue[]) =>
+  new HttpError(400, 'INVALID_PARAMETER', 'The query string is invalid: fix the parameters listed in issues.', issues);
+
+export const notFound = (message: string) => new HttpError(404, 'NOT_FOUND', message);
+
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]) =>
+  new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}: use ${allow.join(' or ')}.`, undefined, { allow: allow.join(', ') });
+
+export const payloadTooLarge = (limitBytes: number) =>
+  new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes: send fewer companies per request.`);
+
+export const unsupportedMediaType = (contentType: string | undefined) =>
+  new HttpError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    `The request body must be JSON, sent with content-type: application/json (got ${contentType === undefined ? 'no content-type' : JSON.stringify(contentType)}).`,
+  );
+
+export const unprocessable = (message: string, issues: ValidationIssue[]) => new HttpError(422, 'VALIDATION_FAILED', message, issues);
+
+export const notImplemented = (message: string) => new HttpError(501, 'NOT_IMPLEMENTED', message);

@@ -1,0 +1,28 @@
+import { notFound } from '../http/errors.js';
+import { readQuery } from '../http/query.js';
+import { ok, type Reply } from '../http/reply.js';
+import type { RouteRequest } from '../router.js';
+import { BatchQuerySchema, type BatchRecordResponseSchema, type Body } from '../schemas.js';
+import type { Service } from '../service.js';
+import { batchSummary } from './batch-summary.js';
+
+/** GET /batches/{batch_id}[?scores=true&limit=&cursor=]: the batch record, optionally with a page of its scores. */
+export async function readBatch({ event, params }: RouteRequest, { store }: Service): Promise<Reply> {
+  const batchId = params.batch_id!;
+  const { scores, limit, cursor } = readQuery(BatchQuerySchema, event);
+  const record = await store.getBatch(batchId);
+  if (!record) throw notFound(`No batch ${JSON.stringify(batchId)} is stored: use the batch_id that POST /score/batch returned.`);
+  const body: Body<typeof BatchRecordResponseSchema> = {
+    batch_id: record.batch_id,
+    status: record.status,
+    created_at: record.created_at,
+    completed_at: record.completed_at,
+    summary: batchSummary(record.total, record.successful),
+  };
+  if (scores) {
+    const page = await store.batchScores(batchId, { limit, cursor });
+    body.scores = page.items.map((stored) => stored.payload);
+    body.next_cursor = page.next_cursor;
+  }
+  return ok(body);
+}

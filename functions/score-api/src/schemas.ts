@@ -1,0 +1,104 @@
+import { CompanySchema, ScorePayloadSchema, ValidationIssueSchema } from '@echo-ridge/engine';
+import { BatchRecordSchema } from '@echo-ridge/store';
+import * as v from 'valibot';
+import { PageQueryEntries, QueryFlagSchema } from './http/query.js';
+
+/**
+ * Request and response bodies and query strings of every route. Routes build their answers against
+ * these types, and the OpenAPI document is generated from the same objects.
+ */
+
+export const MAX_BATCH_COMPANIES = 1000;
+
+const withRequestId = <T extends v.ObjectEntries>(entries: T) => v.object({ ...entries, request_id: v.string() });
+
+export const ErrorBodySchema = withRequestId({
+  error: v.object({
+    code: v.string(),
+    message: v.string(),
+    issues: v.optional(v.array(ValidationIssueSchema)),
+  }),
+});
+
+// POST /score[?verbose=true]
+export const ScoreQuerySchema = v.object({ verbose: QueryFlagSchema });
+export const ScoreRequestSchema = CompanySchema;
+export const ScoreResponseSchema = withRequestId(ScorePayloadSchema.entries);
+
+// POST /score/batch
+export const BatchRequestSchema = v.object({
+  companies: v.pipe(
+    v.array(v.unknown(), 'must be an array of company records'),
+    v.minLength(1, 'must hold at least one company'),
+    v.maxLength(MAX_BATCH_COMPANIES, `must hold at most ${MAX_BATCH_COMPANIES} companies: split larger sets into several requests`),
+  ),
+});
+
+const BatchSummarySchema = v.object({
+  total: v.number(),
+  successful: v.number(),
+  failed: v.number(),
+  /** successful / total, from 0 to 1. */
+  success_rate: v.number(),
+});
+
+export const BatchItemErrorSchema = v.object({
+  index: v.number(),
+  company_id: v.optional(v.string()),
+  error: ErrorBodySchema.entries.error,
+});
+
+export const BatchResponseSchema = withRequestId({
+  batch_id: v.string(),
+  results: v.array(v.object({ index: v.number(), company_id: v.string(), payload: ScorePayloadSchema })),
+  errors: v.array(BatchItemErrorSchema),
+  summary: BatchSummarySchema,
+});
+
+// GET /scores/{company_id}[?history=true&limit=&cursor=]
+export const ScoresQuerySchema = v.object({ history: QueryFlagSchema, ...PageQueryEntries });
+export const HistoryResponseSchema = withRequestId({
+  company_id: v.string(),
+  /** Newest first. */
+  scores: v.array(ScorePayloadSchema),
+  next_cursor: v.nullable(v.string()),
+});
+
+// GET /batches/{batch_id}[?scores=true&limit=&cursor=]
+export const BatchQuerySchema = v.object({ scores: QueryFlagSchema, ...PageQueryEntries });
+const { batch_id, status, created_at, completed_at } = BatchRecordSchema.entries;
+export const BatchRecordResponseSchema = withRequestId({
+  batch_id,
+  status,
+  created_at,
+  completed_at,
+  summary: BatchSummarySchema,
+  /** With ?scores=true: one page of the batch's scores, in input order. */
+  scores: v.optional(v.array(ScorePayloadSchema)),
+  next_cursor: v.optional(v.nullable(v.string())),
+});
+
+// GET /stats
+export const StatsResponseSchema = withRequestId({
+  versions: v.object({ api: v.string(), engine: v.string(), weights: v.string() }),
+  norm_context: v.object({
+    version: v.string(),
+    checksum: v.string(),
+    fitted_at: v.nullable(v.string()),
+    age_hours: v.nullable(v.number()),
+  }),
+  companies_scored: v.number(),
+});
+
+// GET /healthz
+const HealthCheckSchema = v.object({
+  status: v.picklist(['ok', 'failing', 'not_checked']),
+  problems: v.optional(v.array(v.string())),
+});
+export const HealthResponseSchema = withRequestId({
+  status: v.picklist(['ok', 'unavailable']),
+  checks: v.object({ configuration: HealthCheckSchema, table: HealthCheckSchema }),
+});
+
+/** A response body as a route builds it; the envelope adds request_id. */
+export type Body<S extends v.GenericSchema> = Omit<v.InferOutput<S>, 'request_id'>;
