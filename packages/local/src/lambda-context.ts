@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+export interface FunctionSettings {
+  functionName: string;
+  region: string;
+  memoryLimitInMB: number;
+  timeoutMs: number;
+}
+
+/** The context object the Lambda runtime passes with each invocation, with its deadline counting down. */
+export function createLambdaContext({ functionName, region, memoryLimitInMB, timeoutMs }: FunctionSettings): Context {
+  const deadline = Date.now() + timeoutMs;
+  const unsupported = () => {
+    throw new Error('callback-style completion (done/succeed/fail) is not supported: return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
+    memoryLimitInMB: String(memoryLimitInMB),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${functionName}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}

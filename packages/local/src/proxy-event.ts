@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ResourceMatch } from './api-resources.js';
+
+export interface EventFacts extends ResourceMatch {
+  requestId: string;
+  stage: string;
+  /** The API key the request carried, when the method requires one. */
+  apiKey: string | null;
+  body: string;
+}
+
+function groupPairs(pairs: Iterable<[string, string]>): Record<string, string[]> {
+  const grouped: Record<string, string[]> = {};
+  for (const [name, value] of pairs) (grouped[name] ??= []).push(value);
+  return grouped;
+}
+
+/** Single-value maps keep the last value, as API Gateway does; both are null when empty. */
+function lastValues(grouped: Record<string, string[]>): Record<string, string> | null {
+  const entries = Object.entries(grouped);
+  return entries.length === 0 ? null : Object.fromEntries(entries.map(([name, values]) => [name, values[values.length - 1]!]));
+}
+
+function headerPairs(rawHeaders: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+  return pairs;
+}
+
+/**
+ * The REST API proxy event API Gateway would send for this request: header names as the client
+ * wrote them, the path still percent-encoded, query and path parameters decoded.
+ */
+export function toProxyEvent(request: IncomingMessage, { requestId, stage, resource, pathParameters, apiKey, body }: EventFacts): APIGatewayProxyEvent {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const headers = groupPairs(headerPairs(request.rawHeaders));
+  const query = groupPairs(url.searchParams.entries());
+  const now = new Date();
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: method,
+    headers: lastValues(headers) ?? {},
+    multiValueHeaders: headers,
+    queryStringParameters: lastValues(query),
+    multiValueQueryStringParameters: Object.keys(query).length === 0 ? null : query,
+    pathParameters,
+    stageVariables: null,
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      domainName: request.headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      extendedRequestId: requestId,
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey,
+        apiKeyId: apiKey === null ? null : 'local',
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/${stage}${url.pathname}`,
+      protocol: `HTTP/${request.httpVersion}`,
+      requestId,
+      requestTime: now.toUTCString(),
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'local',
+      resourcePath: resource,
+      stage,
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { createHandler } from '@echo-ridge/score-api';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { loadApiKeys, type ApiKey } from './api-keys.js';
+import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { scoreApiResources } from './api-resources.js';
+import { startGateway } from './gateway.js';
+import { createSandboxPool } from './sandbox-pool.js';
+import { ensureScoreTable } from './score-table.js';
+
+/** The score function as the stack configures it. */
+export const SCORE_FUNCTION = {
+  functionName: 'echo-ridge-score-api',
+  memoryLimitInMB: 1024,
+  timeoutMs: 15_000,
+  maxConcurrency: 10,
+} as const;
+
+/** The stage name in the API's URL on AWS (`/v1/...`); locally it appears only in the event. */
+const API_STAGE = 'v1';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_TABLE_NAME = 'echo-ridge-scores';
+export const DEFAULT_KEYS_FILE = '.local/api-keys.json';
+
+export interface RuntimeOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Keep DynamoDB Local's data in this directory; in memory when absent. */
+  persistDir?: string;
+  keysFile?: string;
+  /** Added to (or overriding) the function's environment. */
+  functionEnv?: Record<string, string>;
+  /** Where the gateway reports failed invocations, as CloudWatch would show them. */
+  log?: (message: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  apiKey: ApiKey;
+  keysFile: string;
+  /** True when this start created the keys file with a new dev key. */
+  keysCreated: boolean;
+  dynamoDb: DynamoDbLocal;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service on this machine: DynamoDB Local with the stack's table, and the real score
+ * handler behind the API Gateway emulation. `stop` ends everything it started.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const keysFile = resolve(options.keysFile ?? DEFAULT_KEYS_FILE);
+  const { keys, created } = await loadApiKeys(keysFile);
+  const dynamoDb = await startDynamoDbLocal({ dbPath: options.persistDir });
+  try {
+    await ensureScoreTable(dynamoDb.endpoint, DEFAULT_TABLE_NAME);
+    // What the Lambda runtime puts in the process environment, where the SDK and Powertools read it:
+    // the emulator's credentials replace any real ones, so that nothing this process sends reaches AWS.
+    process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS.credentials.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    const functionEnv = {
+      TABLE_NAME: DEFAULT_TABLE_NAME,
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      POWERTOOLS_SERVICE_NAME: 'score-api',
+      POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+      ...options.functionEnv,
+    };
+    const pool = createSandboxPool<APIGatewayProxyEvent, APIGatewayProxyResult>(() => createHandler(functionEnv), {
+      ...SCORE_FUNCTION,
+      region: LOCAL_AWS.region,
+    });
+    const gateway = await startGateway({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? DEFAULT_PORT,
+      stage: API_STAGE,
+      keys,
+      resolve: scoreApiResources(),
+      invoke: (event) => pool.invoke(event),
+      log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+    });
+    return {
+      url: gateway.url,
+      apiKey: keys[0]!,
+      keysFile,
+      keysCreated: created,
+      dynamoDb,
+      async stop() {
+        await gateway.close();
+        await dynamoDb.stop();
+      },
+    };
+  } catch (error) {
+    await dynamoDb.stop();
+    throw error;
+  }
+}
