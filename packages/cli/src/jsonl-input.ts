@@ -1,4 +1,5 @@
 import { parseCompanyLine, parseJsonLine, splitJsonlLines, type LineErrorRecord, type ParsedCompanyLine, type ParsedJsonLine } from '@echo-ridge/engine';
+import type { ReadStream } from 'node:fs';
 import { openInput } from './files.js';
 import { Progress } from './progress.js';
 
@@ -6,10 +7,15 @@ type Failed = { ok: false; line: number; error: LineErrorRecord };
 
 /**
  * Streams a JSONL file line by line through `parse`, drawing progress; lines the splitter refuses
- * (too long, not UTF-8) arrive as error records without reaching `parse`.
+ * (too long, not UTF-8) arrive as error records without reaching `parse`. The file is opened at the
+ * call, not at the first read, so a bad path fails before a command truncates its output files.
  */
-async function* readJsonlFile<T extends { ok: boolean; line: number }>(path: string, parse: (text: string, line: number) => T | Failed): AsyncGenerator<T | Failed> {
+function readJsonlFile<T extends { ok: boolean; line: number }>(path: string, parse: (text: string, line: number) => T | Failed): AsyncGenerator<T | Failed> {
   const { stream, size } = openInput(path);
+  return streamLines(stream, size, parse);
+}
+
+async function* streamLines<T>(stream: ReadStream, size: number, parse: (text: string, line: number) => T | Failed): AsyncGenerator<T | Failed> {
   const progress = new Progress(size);
   let lines = 0;
   try {

@@ -1,7 +1,9 @@
 import { CliError, EXIT } from './cli-error.js';
 import { adapt } from './commands/adapt.js';
 import { blend } from './commands/blend.js';
+import { calibrate } from './commands/calibrate.js';
 import type { Command } from './commands/command.js';
+import { drift } from './commands/drift.js';
 import { fitContextCommand } from './commands/fit-context.js';
 import { hybrid } from './commands/hybrid.js';
 import { score } from './commands/score.js';
@@ -9,7 +11,7 @@ import { validateDeterministic } from './commands/validate-deterministic.js';
 import { validate } from './commands/validate.js';
 import { weights } from './commands/weights.js';
 
-export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend];
+export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -1,6 +1,6 @@
-import { HybridInputError, type LineErrorRecord } from '@echo-ridge/engine';
+import { HybridInputError, type LineErrorRecord, type ParsedJsonLine } from '@echo-ridge/engine';
 import { errorsPathFor, LineWriter } from './files.js';
-import { readRecordLines, type RunCounts } from './jsonl-input.js';
+import type { RunCounts } from './jsonl-input.js';
 
 /** Where a run writes: results to `-o` or stdout; error records to `--errors`, beside `-o`, or to stderr. */
 export interface RunOutputs {
@@ -21,13 +21,13 @@ export function openRunOutputs(output: string | undefined, errors: string | unde
 }
 
 /**
- * Hands every record of `input` to `handle`, which writes what it makes of it. A line that is not JSON,
+ * Hands every record to `handle`, which writes what it makes of it. A line that is not JSON,
  * or whose record the engine refuses with a `HybridInputError`, becomes an error record naming the
  * fields, and the run goes on; any other failure is a bug and stops the run.
  */
-export async function forEachRecord(input: string, errors: LineWriter | null, handle: (record: unknown, line: number) => Promise<void>): Promise<RunCounts> {
+export async function forEachRecord(records: AsyncIterable<ParsedJsonLine>, errors: LineWriter | null, handle: (record: unknown, line: number) => Promise<void>): Promise<RunCounts> {
   const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
-  for await (const parsed of readRecordLines(input)) {
+  for await (const parsed of records) {
     counts.lines += 1;
     let failure: LineErrorRecord | undefined = parsed.ok ? undefined : parsed.error;
     if (parsed.ok) {

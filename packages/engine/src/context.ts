@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.js';
 import { FEATURE_NAMES, extractFeatures, type FeatureName } from './features.js';
-import type { Company } from './schema.js';
+import { toValidationIssues, type Company } from './schema.js';
 
 /** Confidence a company's data needs to take part in a fit (spec §2). */
 export const DEFAULT_FIT_THRESHOLD = 0.7;
@@ -137,12 +137,17 @@ export function fitContext(companies: Iterable<Company>, options: FitOptions = {
 export function parseContext(input: unknown): NormContext {
   const parsed = v.safeParse(StoredContextSchema, input);
   if (!parsed.success) {
-    const details = parsed.issues.map((issue) => `${v.getDotPath(issue) ?? '(context)'} ${issue.message}`).join('; ');
+    const details = toValidationIssues(parsed.issues).map((issue) => `${issue.path} ${issue.message}`).join('; ');
     throw new ContextError(`Invalid normalization context: ${details}`);
   }
   const stored = parsed.output;
   const content = { confidence_threshold: stored.confidence_threshold, stats: stored.stats };
   const checksum = contextChecksum(content);
+  // Only the 1.1.0 engine's bare form may come without a checksum: one of ours that lost it was edited.
+  const ours = stored.version !== undefined || stored.fitted_at !== null || stored.companies_count !== null;
+  if (stored.checksum === undefined && ours) {
+    throw new ContextError('Normalization context refused: it has no checksum, so it cannot be shown to be unaltered. Refit it with `echo-ridge fit-context`.');
+  }
   if (stored.checksum !== undefined && stored.checksum !== checksum) {
     throw new ContextError(
       `Normalization context refused: checksum ${stored.checksum} does not match its content (${checksum}); it was altered after it was fitted. Refit it with \`echo-ridge fit-context\`.`,

@@ -10,8 +10,9 @@ export function pyFixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
   const scaled = Math.abs(x) * 10 ** digits;
   // toFixed already rounds the exact value correctly except on an exact tie; a tie can only sit where the
-  // (possibly inexact) scaled value lands on .5, so only those few take the exact decimal path.
-  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6 && scaled < 1e20) return fixedSign(x, Math.abs(x).toFixed(digits));
+  // (possibly inexact) scaled value lands near .5, so only those few take the exact decimal path. Above
+  // 2^33 the scaled value keeps too few fraction bits to tell, so those always take it.
+  if (scaled < 2 ** 33 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return fixedSign(x, Math.abs(x).toFixed(digits));
   return fixedSign(x, exactFixed(Math.abs(x), digits));
 }
 

@@ -43,7 +43,6 @@ export async function* splitJsonlLines(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overflowing = false;
-  let atStart = true;
 
   function* finishLine(bytes: Buffer): Generator<RawLine> {
     lineNumber += 1;
@@ -52,6 +51,8 @@ export async function* splitJsonlLines(
       yield lineError(lineNumber, 'LINE_TOO_LONG', `line is longer than ${maxLineBytes} bytes; split the record or shorten its fields`);
       return;
     }
+    // The file's first line may open with a BOM, however the first chunks happened to be cut.
+    if (lineNumber === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
     if (end > maxLineBytes) {
@@ -68,11 +69,7 @@ export async function* splitJsonlLines(
   }
 
   for await (const chunk of source) {
-    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (atStart && bytes.length > 0) {
-      if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
-      atStart = false;
-    }
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     let newline = bytes.indexOf(NEWLINE, start);
     while (newline !== -1) {

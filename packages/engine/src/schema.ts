@@ -5,24 +5,42 @@ import * as v from 'valibot';
  * rule so that a caller can fix the record from the message alone; the dotted path is added by
  * `validateCompany`.
  */
-const integer = (min: number, max?: number) =>
-  v.pipe(
-    v.number(max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`),
-    v.integer(max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`),
-    v.minValue(min, max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`),
-    v.maxValue(max ?? Number.MAX_VALUE, `must be an integer from ${min} to ${max}`),
+const integer = (min: number, max = Infinity) => {
+  const rule = max === Infinity ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`;
+  // One check, so a value that breaks several parts of the rule (Infinity, 1e999) is reported once.
+  return v.pipe(v.number(rule), v.check((x) => Number.isInteger(x) && x >= min && x <= max, rule));
+};
+
+/** Lengths in characters (code points) as the 1.1.0 engine counted them, not UTF-16 units. */
+const text = (max: number) => {
+  const rule = `must be a string of 1 to ${max} characters`;
+  return v.pipe(
+    v.string(rule),
+    v.check((s) => s.length > 0 && (s.length <= max || [...s].length <= max), rule),
   );
+};
 
 const ratio = v.pipe(v.number('must be a number from 0 to 1'), v.minValue(0, 'must be a number from 0 to 1'), v.maxValue(1, 'must be a number from 0 to 1'));
 
 const flag = v.boolean('must be true or false (not 0/1 or a string)');
 
 // ISO-8601 date-time: a date, a time to at least minutes, optional fraction and zone.
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?$/i;
+
+/** Date.parse rolls 2025-02-30 over to March; a scrape time must name a day and time that exist. */
+function isCalendarDateTime(value: string): boolean {
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return true; // the format rule has already reported it
+  // Absent optional parts (seconds, zone) read as 0.
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, zoneHour = 0, zoneMinute = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const dateExists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return dateExists && hour < 24 && minute < 60 && second < 60 && zoneHour < 24 && zoneMinute < 60;
+}
 
 export const CompanySchema = v.object({
-  company_id: v.pipe(v.string('must be a string of 1 to 256 characters'), v.minLength(1, 'must be a string of 1 to 256 characters'), v.maxLength(256, 'must be a string of 1 to 256 characters')),
-  domain: v.pipe(v.string('must be a string of 1 to 253 characters'), v.minLength(1, 'must be a string of 1 to 253 characters'), v.maxLength(253, 'must be a string of 1 to 253 characters')),
+  company_id: text(256),
+  domain: text(253),
   digital: v.object(
     {
       pagespeed: integer(0, 100),
@@ -59,7 +77,7 @@ export const CompanySchema = v.object({
       scrape_ts: v.pipe(
         v.string('must be an ISO-8601 date-time string such as 2025-09-10T09:00:00Z'),
         v.regex(ISO_DATE_TIME, 'must be an ISO-8601 date-time string such as 2025-09-10T09:00:00Z'),
-        v.check((s) => !Number.isNaN(Date.parse(s)), 'must be a real calendar date-time'),
+        v.check(isCalendarDateTime, 'must be a real calendar date-time'),
       ),
       source_confidence: ratio,
     },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { parse } from 'yaml';
+import { toValidationIssues } from './schema.js';
 import { SUBSCORE_NAMES, type SubscoreName } from './subscores.js';
 
 const weight = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
@@ -32,7 +33,8 @@ export const CalibrationEvidenceSchema = v.object({
 });
 
 export const WeightsFileSchema = v.object({
-  version: v.pipe(v.union([v.string(), v.number()], 'must be a version string such as "1.0"'), v.transform(String)),
+  // YAML reads an unquoted 1.0 as the number 1; refusing it beats silently publishing version "1".
+  version: v.string('must be a quoted version string such as "1.0"'),
   frozen: v.optional(v.boolean('must be true or false'), true),
   weights: ComponentWeightsSchema,
   constraints: v.object({
@@ -43,7 +45,10 @@ export const WeightsFileSchema = v.object({
   }),
   rationale: v.optional(v.record(v.string(), v.string())),
   calibration: v.optional(v.nullable(CalibrationEvidenceSchema), null),
-  changelog: v.optional(v.array(v.object({ version: v.pipe(v.union([v.string(), v.number()]), v.transform(String)), date: v.pipe(v.unknown(), v.transform(String)), change: v.string() })), []),
+  changelog: v.optional(
+    v.array(v.object({ version: v.string('must be a quoted version string such as "1.0"'), date: v.string('must be a quoted date such as "2025-01-15"'), change: v.string() })),
+    [],
+  ),
 });
 
 export type Weights = v.InferOutput<typeof WeightsFileSchema>;
@@ -82,7 +87,7 @@ export function parseWeights(text: string, source = 'weights.yaml'): Weights {
     throw new WeightsError(source, [`not valid YAML (${(error as Error).message.split('\n')[0]})`]);
   }
   const parsed = v.safeParse(WeightsFileSchema, document);
-  if (!parsed.success) throw new WeightsError(source, parsed.issues.map((issue) => `${v.getDotPath(issue) ?? '(file)'} ${issue.message}`));
+  if (!parsed.success) throw new WeightsError(source, toValidationIssues(parsed.issues).map((issue) => `${issue.path} ${issue.message}`));
   const problems = checkWeights(parsed.output);
   if (problems.length > 0) throw new WeightsError(source, problems);
   return parsed.output;

@@ -1,7 +1,7 @@
 import { adaptRecord } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { formatRate } from '../jsonl-input.js';
+import { formatRate, readRecordLines } from '../jsonl-input.js';
 import { LineWriter } from '../files.js';
 import { closeAll, forEachRecord, openRunOutputs, percent } from '../record-lines.js';
 import type { Command } from './command.js';
@@ -24,6 +24,7 @@ export const adapt: Command = {
       { min: 1, max: 1 },
     );
     const input = positionals[0]!;
+    const records = readRecordLines(input);
     const outputs = openRunOutputs(values.output, values.errors);
     const warningsOut = values.warnings === undefined ? null : LineWriter.open(values.warnings);
     // One clock reading per run: every record without a usable created_at gets the same time.
@@ -31,7 +32,7 @@ export const adapt: Command = {
     let withWarnings = 0;
     const started = performance.now();
 
-    const counts = await forEachRecord(input, outputs.errors, async (record, line) => {
+    const counts = await forEachRecord(records, outputs.errors, async (record, line) => {
       const { company, warnings } = adaptRecord(record, now);
       await outputs.results.write(JSON.stringify(company));
       if (warnings.length === 0) return;

@@ -1,7 +1,7 @@
 import { blendCase } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { formatRate } from '../jsonl-input.js';
+import { formatRate, readRecordLines } from '../jsonl-input.js';
 import { DivergenceTally } from '../divergence-tally.js';
 import { closeAll, forEachRecord, openRunOutputs } from '../record-lines.js';
 import type { Command } from './command.js';
@@ -15,11 +15,12 @@ export const blend: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, errors: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    const records = readRecordLines(input);
     const outputs = openRunOutputs(values.output, values.errors);
     const tally = new DivergenceTally();
     const started = performance.now();
 
-    const counts = await forEachRecord(input, outputs.errors, async (line) => {
+    const counts = await forEachRecord(records, outputs.errors, async (line) => {
       const result = blendCase(line);
       tally.add(result.divergence);
       await outputs.results.write(JSON.stringify(result));

@@ -1,7 +1,7 @@
 import { createScorer, scoreHybrid } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
-import { formatRate } from '../jsonl-input.js';
+import { formatRate, readRecordLines } from '../jsonl-input.js';
 import { DivergenceTally } from '../divergence-tally.js';
 import { closeAll, forEachRecord, openRunOutputs } from '../record-lines.js';
 import type { Command } from './command.js';
@@ -16,12 +16,13 @@ export const hybrid: Command = {
     const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, errors: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
     const scorer = createScorer();
+    const records = readRecordLines(input);
     const outputs = openRunOutputs(values.output, values.errors);
     const now = new Date();
     const tally = new DivergenceTally();
     const started = performance.now();
 
-    const counts = await forEachRecord(input, outputs.errors, async (request) => {
+    const counts = await forEachRecord(records, outputs.errors, async (request) => {
       const result = scoreHybrid(request, scorer, now);
       tally.add(result.blend.divergence);
       await outputs.results.write(JSON.stringify(result));

@@ -43,11 +43,12 @@ export const score: Command = {
     const context = values.context !== undefined ? readContextFile(values.context) : values.fit ? await fitFromInput(input) : undefined;
     const scorer = createScorer({ context, weights, mask: !values['no-mask'], verbose: values.verbose, deterministic: values.deterministic });
 
+    const companies = readCompanyLines(input);
     const { results, errors, resultsPath, errorsPath } = openRunOutputs(values.output, values.errors);
     const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
     const started = performance.now();
 
-    for await (const parsed of readCompanyLines(input)) {
+    for await (const parsed of companies) {
       counts.lines += 1;
       if (parsed.ok) {
         await results.write(JSON.stringify(scorer.score(parsed.company)));

@@ -13,9 +13,10 @@ export const validate: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { errors: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    const companies = readCompanyLines(input);
     const errors = values.errors === undefined ? null : LineWriter.open(values.errors);
     const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
-    for await (const parsed of readCompanyLines(input)) {
+    for await (const parsed of companies) {
       counts.lines += 1;
       if (parsed.ok) {
         counts.succeeded += 1;
