@@ -28,14 +28,17 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'TimeoutError',
 ]);
 
-const NETWORK_ERROR_CODES = new Set(['EAI_AGAIN', 'ECONNABORTED', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT']);
-
-/** True for failures that say "not now" rather than "never": throttling, server errors, network faults. */
+/**
+ * True for failures that say "not now" rather than "never": throttling, server errors, and calls the
+ * service never answered (refused, reset, timed out) — those reach us from the SDK with metadata but
+ * without an HTTP status. Read by property, not by class, since errors may come from another realm.
+ */
 export function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code, $metadata } = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-  const status = $metadata?.httpStatusCode ?? 0;
-  return TRANSIENT_ERROR_NAMES.has(error.name) || NETWORK_ERROR_CODES.has(code ?? '') || status >= 500;
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (TRANSIENT_ERROR_NAMES.has(name ?? '')) return true;
+  if ($metadata === undefined) return false;
+  return $metadata.httpStatusCode === undefined || $metadata.httpStatusCode >= 500;
 }
 
 /**
