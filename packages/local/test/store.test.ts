@@ -1,0 +1,134 @@
+import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { createScorer, validateCompany, type Company } from '@echo-ridge/engine';
+import { ConflictError, createDocumentClient, createStore, InvalidCursorError, type BatchRecord, type Store } from '@echo-ridge/store';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
+import { ensureScoreTable } from '../src/score-table.js';
+import { company } from './support/company-record.js';
+
+/** The store's access patterns against DynamoDB Local, on the table as the stack creates it. */
+
+const TABLE = 'store-test';
+const RETENTION_DAYS = 30;
+const scorer = createScorer();
+const verboseScorer = createScorer({ verbose: true });
+
+let dynamoDb: DynamoDbLocal;
+let store: Store;
+let client: DynamoDBClient;
+let clock = Date.parse('2026-03-01T12:00:00.000Z');
+
+const validCompany = (id: string): Company => {
+  const checked = validateCompany(company(id));
+  if (!checked.ok) throw new Error('the sample company must be valid');
+  return checked.value;
+};
+const payloadOf = (id: string) => scorer.score(validCompany(id));
+
+beforeAll(async () => {
+  dynamoDb = await startDynamoDbLocal();
+  await ensureScoreTable(dynamoDb.endpoint, TABLE);
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS.credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS.credentials.secretAccessKey;
+  client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDb.endpoint });
+  const documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint });
+  // Each stored item is a millisecond later than the one before, so that order is by storage.
+  store = createStore({ client: documents, tableName: TABLE, retentionDays: RETENTION_DAYS, now: () => new Date((clock += 1)) });
+});
+
+afterAll(() => dynamoDb.stop());
+
+describe('stored scores', () => {
+  it('keeps the full payload as the engine produced it, byte for byte, and counts it', async () => {
+    const before = await store.companiesScored();
+    const payload = verboseScorer.score(validCompany('exact-co'));
+    const [stored] = await store.saveScores([{ payload }]);
+    const latest = await store.latestScore('exact-co');
+    expect(JSON.stringify(latest?.payload)).toBe(JSON.stringify(payload));
+    expect(latest).toEqual(stored);
+    expect(await store.companiesScored()).toBe(before + 1);
+  });
+
+  it('sets the time to live RETENTION_DAYS after the write, on a table whose TTL is enabled', async () => {
+    const [stored] = await store.saveScores([{ payload: payloadOf('ttl-co') }]);
+    const key = { pk: { S: 'COMPANY#ttl-co' }, sk: { S: `SCORE#${stored!.stored_at}#${stored!.score_id}` } };
+    const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
+    expect(Number(item.Item?.expires_at?.N)).toBe(Math.floor(Date.parse(stored!.stored_at) / 1000) + RETENTION_DAYS * 86_400);
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
+  });
+
+  it('answers the latest score of a company, and nothing for an unknown one', async () => {
+    const first = await store.saveScores([{ payload: payloadOf('latest-co') }]);
+    const second = await store.saveScores([{ payload: payloadOf('latest-co') }]);
+    expect((await store.latestScore('latest-co'))?.score_id).toBe(second[0]!.score_id);
+    expect(first[0]!.score_id).not.toBe(second[0]!.score_id);
+    expect(await store.latestScore('never-scored')).toBeUndefined();
+  });
+
+  it('pages through the history newest first, the last page without a cursor', async () => {
+    const saved = [];
+    for (let i = 0; i < 5; i++) saved.push(...(await store.saveScores([{ payload: payloadOf('history-co') }])));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const pageSizes: number[] = [];
+    do {
+      const page = await store.scoreHistory('history-co', { limit: 2, cursor });
+      pageSizes.push(page.items.length);
+      seen.push(...page.items.map((item) => item.score_id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(pageSizes).toEqual([2, 2, 1]);
+    expect(seen).toEqual(saved.map((item) => item.score_id).reverse());
+  });
+
+  it("refuses another company's cursor", async () => {
+    await store.saveScores([{ payload: payloadOf('cursor-a') }, { payload: payloadOf('cursor-a') }]);
+    const page = await store.scoreHistory('cursor-a', { limit: 1 });
+    expect(page.next_cursor).not.toBeNull();
+    await expect(store.scoreHistory('cursor-b', { limit: 1, cursor: page.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('loses no write and no count when many writers store scores of one company at once', async () => {
+    const before = await store.companiesScored();
+    const writes = Array.from({ length: 20 }, () => store.saveScores([{ payload: payloadOf('busy-co') }]));
+    const stored = (await Promise.all(writes)).flat();
+    expect(new Set(stored.map((item) => item.score_id)).size).toBe(20);
+    expect((await store.scoreHistory('busy-co', { limit: 100 })).items).toHaveLength(20);
+    expect(await store.companiesScored()).toBe(before + 20);
+  });
+});
+
+describe('batches', () => {
+  const record = (batchId: string): BatchRecord => ({
+    batch_id: batchId,
+    status: 'completed',
+    total: 3,
+    successful: 3,
+    failed: 0,
+    created_at: '2026-03-01T12:00:00.000Z',
+    completed_at: '2026-03-01T12:00:01.000Z',
+  });
+
+  it('reads a batch record back by id, and nothing for an unknown id', async () => {
+    await store.putBatch(record('batch-read'));
+    expect(await store.getBatch('batch-read')).toEqual(record('batch-read'));
+    expect(await store.getBatch('batch-unknown')).toBeUndefined();
+  });
+
+  it('never overwrites a batch record: the second writer gets ConflictError', async () => {
+    await store.putBatch(record('batch-once'));
+    await expect(store.putBatch({ ...record('batch-once'), status: 'failed' })).rejects.toThrow(ConflictError);
+    expect((await store.getBatch('batch-once'))?.status).toBe('completed');
+  });
+
+  it('lists the scores of a batch in input order, a page at a time', async () => {
+    const ids = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4'];
+    await store.saveScores(ids.map((id, index) => ({ payload: payloadOf(id), batch: { batchId: 'batch-members', index } })).reverse());
+    const first = await store.batchScores('batch-members', { limit: 3 });
+    const rest = await store.batchScores('batch-members', { limit: 3, cursor: first.next_cursor! });
+    expect([...first.items, ...rest.items].map((item) => [item.company_id, item.batch_index])).toEqual(ids.map((id, index) => [id, index]));
+    expect(rest.next_cursor).toBeNull();
+    await expect(store.batchScores('batch-other', { limit: 3, cursor: first.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+});

@@ -1,0 +1,28 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiKey } from '../../src/api-keys.js';
+import { startRuntime } from '../../src/runtime.js';
+
+export type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] }; request_id: string };
+
+/**
+ * `pnpm start`'s runtime on free ports with its own keys file, the function's logs and metrics off so
+ * that the test report stays readable, and a fetch that sends the first key.
+ */
+export async function startTestRuntime(keys?: ApiKey[]) {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const keysFile = join(await mkdtemp(join(tmpdir(), 'echo-ridge-test-')), 'api-keys.json');
+  if (keys) await writeFile(keysFile, JSON.stringify({ keys }));
+  const gatewayLog: string[] = [];
+  const runtime = await startRuntime({ port: 0, keysFile, functionEnv: { LOG_LEVEL: 'SILENT' }, log: (line) => gatewayLog.push(line) });
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, headers, ...rest } = init;
+    return fetch(`${runtime.url}${path}`, {
+      ...rest,
+      headers: { 'x-api-key': runtime.apiKey.value, ...(json !== undefined && { 'content-type': 'application/json' }), ...headers },
+      ...(json !== undefined && { body: JSON.stringify(json) }),
+    });
+  };
+  return { runtime, api, gatewayLog };
+}
