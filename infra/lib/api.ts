@@ -34,6 +34,12 @@ export const USAGE_TIERS: readonly UsageTier[] = [
   { name: 'premium', rateLimit: 100, burstLimit: 200, monthlyQuota: 5_000_000 },
 ];
 
+/**
+ * The ceiling for all callers together, keys or not: at ~20 ms a request it keeps the API within a
+ * dozen concurrent function instances, well inside the account's Lambda concurrency.
+ */
+export const STAGE_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
+
 /** The API version in the URL path; a breaking change gets a new stage beside this one. */
 export const API_STAGE = 'v1';
 
@@ -54,7 +60,8 @@ export class Api extends Construct {
   readonly handler: ServiceFunction;
   readonly alias: Alias;
   readonly restApi: RestApi;
-  readonly usagePlans: readonly UsagePlan[];
+  /** One plan per tier, by tier name. */
+  readonly usagePlans: ReadonlyMap<string, UsagePlan>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -71,7 +78,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(15),
     });
     storage.grantTableReadWrite(this.handler);
-    storage.grantReadObjects(this.handler, 'contexts/');
+    storage.grantObjects(this.handler, 'contexts/', 'read');
 
     this.alias = new Alias(this, 'Live', {
       aliasName: 'live',
@@ -90,6 +97,8 @@ export class Api extends Construct {
       defaultMethodOptions: { apiKeyRequired: true },
       deployOptions: {
         stageName: API_STAGE,
+        throttlingRateLimit: STAGE_THROTTLE.rateLimit,
+        throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
@@ -136,7 +145,7 @@ export class Api extends Construct {
       // Parameters too: nothing here requires one yet, and a parameter declared required later is then enforced.
       requestValidator: this.restApi.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true }),
       requestModels: {
-        'application/json': this.restApi.addModel('Company', { contentType: 'application/json', schema: companyRequestSchema() }),
+        'application/json': this.restApi.addModel('Company', { modelName: 'Company', contentType: 'application/json', schema: companyRequestSchema() }),
       },
     });
     score.addResource('batch').addMethod('POST', integration);
@@ -161,14 +170,17 @@ export class Api extends Construct {
       },
     );
 
-    this.usagePlans = USAGE_TIERS.map((tier) =>
-      this.restApi.addUsagePlan(`${tier.name}Plan`, {
-        name: resourceName(stage.name, tier.name),
-        description: `${tier.name} tier: ${tier.rateLimit} req/s, bursts of ${tier.burstLimit}, ${tier.monthlyQuota} requests a month`,
-        throttle: { rateLimit: tier.rateLimit, burstLimit: tier.burstLimit },
-        quota: { limit: tier.monthlyQuota, period: Period.MONTH },
-        apiStages: [{ stage: this.restApi.deploymentStage }],
-      }),
+    this.usagePlans = new Map(
+      USAGE_TIERS.map((tier) => [
+        tier.name,
+        this.restApi.addUsagePlan(`${tier.name}Plan`, {
+          name: resourceName(stage.name, tier.name),
+          description: `${tier.name} tier: ${tier.rateLimit} req/s, bursts of ${tier.burstLimit}, ${tier.monthlyQuota} requests a month`,
+          throttle: { rateLimit: tier.rateLimit, burstLimit: tier.burstLimit },
+          quota: { limit: tier.monthlyQuota, period: Period.MONTH },
+          apiStages: [{ stage: this.restApi.deploymentStage }],
+        }),
+      ]),
     );
   }
 }

@@ -79,9 +79,11 @@ export class Batch extends Construct {
     );
     this.queue.grantSendMessages(this.handler);
     storage.grantTableReadWrite(this.handler);
-    storage.grantReadObjects(this.handler, 'incoming/');
-    storage.grantReadObjects(this.handler, 'contexts/');
-    storage.grantWriteObjects(this.handler, 'results/');
-    storage.grantWriteObjects(this.handler, 'errors/');
+    storage.grantObjects(this.handler, 'incoming/', 'read');
+    storage.grantObjects(this.handler, 'contexts/', 'read');
+    storage.grantListing(this.handler);
+    // Large files are scored in chunks whose parts are joined into the final file and then deleted.
+    storage.grantObjects(this.handler, 'results/', 'read', 'write', 'delete');
+    storage.grantObjects(this.handler, 'errors/', 'read', 'write', 'delete');
   }
 }

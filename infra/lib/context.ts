@@ -32,8 +32,7 @@ export class ContextRefresh extends Construct {
     });
     const fn = this.handler.function;
     storage.grantTableReadWrite(this.handler);
-    storage.grantReadObjects(this.handler, 'contexts/');
-    storage.grantWriteObjects(this.handler, 'contexts/');
+    storage.grantObjects(this.handler, 'contexts/', 'read', 'write');
 
     new Rule(this, 'Daily', {
       ruleName: resourceName(stage.name, 'context-refresh'),

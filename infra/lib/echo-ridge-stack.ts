@@ -28,8 +28,10 @@ export class EchoRidgeStack extends Stack {
     const observability = new Observability(this, 'Observability', { stage, storage, api, batch, contextRefresh });
     const deployment = new SafeDeployment(this, 'Deployment', { stage, alias: api.alias, rollbackAlarms: observability.rollbackAlarms });
 
-    for (const [index, plan] of api.usagePlans.entries()) {
-      new CfnOutput(this, `UsagePlan${index}`, { value: plan.usagePlanId, description: `usage plan ${plan.node.id}` });
+    // RestApi always outputs its URL; a name an operator can type beats the generated one.
+    (api.restApi.node.findChild('Endpoint') as CfnOutput).overrideLogicalId('ApiUrl');
+    for (const [tier, plan] of api.usagePlans) {
+      new CfnOutput(this, `${tier}UsagePlanId`, { value: plan.usagePlanId, description: `API keys of ${tier} customers go on this plan` });
     }
     new CfnOutput(this, 'DataBucket', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'Table', { value: storage.table.tableName });

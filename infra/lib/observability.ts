@@ -33,7 +33,7 @@ import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
 
 /** DynamoDB operations the store issues; the slowest one's p95 is what the runbook watches. */
-const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'] as const;
+const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'TransactWriteItems'] as const;
 
 /** The canary's check: `/healthz` must answer 2xx. Runs on the Synthetics Node.js runtime. */
 const HEALTHZ_CANARY = `
@@ -93,12 +93,12 @@ export class Observability extends Construct {
     const errorBudget = Number((1 - RUNBOOK.availabilitySlo).toPrecision(6));
     // One dashboard graph draws every window, so each window's metrics get ids of their own.
     const burnRate = (window: Duration) => {
-      const [errors, total] = [`errors${window.toMinutes()}m`, `requests${window.toMinutes()}m`];
+      const [errors, total] = [`errors${span(window)}`, `requests${span(window)}`];
       return new MathExpression({
         expression: `${errors} / ${total} / ${errorBudget}`,
         usingMetrics: { [errors]: serverErrors, [total]: requests },
         period: window,
-        label: `burn rate over ${window.toHumanString()}`,
+        label: `burn rate over ${span(window)}`,
       });
     };
     const latency = (statistic: 'p50' | 'p95' | 'p99') => apiStage.metricLatency({ statistic, label: `latency ${statistic}` });
@@ -112,7 +112,7 @@ export class Observability extends Construct {
     for (const rule of RUNBOOK.burnRates) {
       const window = (kind: 'Long' | 'Short', length: Duration) =>
         new Alarm(this, `BurnRate${rule.name}${kind}`, {
-          alarmName: resourceName(stage.name, `BurnRate${rule.name}-${length.toHumanString().replace(/ /g, '')}`),
+          alarmName: resourceName(stage.name, `BurnRate${rule.name}-${span(length)}`),
           alarmDescription: `Error budget burn rate over ${length.toHumanString()} above ${rule.factor}; notifies only through BurnRate${rule.name}.`,
           metric: burnRate(length),
           threshold: rule.factor,
@@ -198,7 +198,7 @@ export class Observability extends Construct {
           new TextWidget({
             markdown:
               `# Echo Ridge ${stage.name}\nSLOs: availability ${RUNBOOK.availabilitySlo * 100} %, ` +
-              `p95 < ${RUNBOOK.highLatency.p95.threshold} ms, p99 < ${RUNBOOK.highLatency.p99.threshold} ms. Dashed lines are runbook thresholds.`,
+              `p95 < ${RUNBOOK.highLatency.p95.threshold} ms, p99 < ${RUNBOOK.highLatency.p99.threshold} ms. Horizontal lines are runbook thresholds.`,
             width: 24,
             height: 2,
           }),
@@ -219,7 +219,7 @@ export class Observability extends Construct {
         ],
         [
           graph('Batch throughput', [
-            batch.handler.metric('BatchThroughput', { statistic: Stats.AVERAGE, label: 'companies/s' }),
+            batch.handler.metric('BatchThroughput', { statistic: Stats.AVERAGE, label: 'companies/min' }),
             batch.handler.metric('CompaniesScored', { statistic: Stats.SUM }),
             batch.handler.metric('BatchLinesFailed', { statistic: Stats.SUM }),
           ]),
@@ -310,6 +310,11 @@ export class Observability extends Construct {
 
 function graph(title: string, metrics: IMetric[], annotations: HorizontalAnnotation[] = []): GraphWidget {
   return new GraphWidget({ title, left: metrics, leftAnnotations: annotations, width: 8, height: 6 });
+}
+
+/** A window as alarm names and metric ids spell it: 5m, 1h. */
+function span(window: Duration): string {
+  return window.toMinutes() % 60 === 0 ? `${window.toHours()}h` : `${window.toMinutes()}m`;
 }
 
 function line(value: number, label: string): HorizontalAnnotation {

@@ -106,6 +106,8 @@ export class ServiceFunction extends Construct implements IGrantable {
         LOG_LEVEL: stage.logLevel,
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Error stacks in the logs then point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {

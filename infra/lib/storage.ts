@@ -9,6 +9,13 @@ import { resourceName, type StageConfig } from './stage.js';
 /** The key prefixes of the data bucket, as the batch and context handlers use them. */
 export type DataPrefix = 'incoming/' | 'results/' | 'errors/' | 'contexts/';
 
+/** The object actions behind each kind of access; writes include multipart uploads. */
+const OBJECT_ACTIONS = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  delete: ['s3:DeleteObject'],
+} as const;
+
 export interface StorageProps {
   readonly stage: StageConfig;
 }
@@ -91,21 +98,17 @@ export class Storage extends Construct {
     return this.table.grantReadWriteData(grantee);
   }
 
-  /** Lets `grantee` read the objects under one prefix of the data bucket, and nothing else there. */
-  grantReadObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix): Grant {
-    return this.grantObjects(grantee, prefix, ['s3:GetObject', 's3:GetObjectVersion']);
-  }
-
-  /** Lets `grantee` write (also in multipart uploads) the objects under one prefix of the data bucket. */
-  grantWriteObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix): Grant {
-    return this.grantObjects(grantee, prefix, ['s3:PutObject', 's3:AbortMultipartUpload']);
-  }
-
-  private grantObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix, actions: string[]): Grant {
+  /** Lets `grantee` act on the objects under one prefix of the data bucket, and on nothing else there. */
+  grantObjects(grantee: IGrantable & IConstruct, prefix: DataPrefix, ...access: (keyof typeof OBJECT_ACTIONS)[]): Grant {
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(this.bucket)}/${prefix}*]`,
       reason: `Object keys under ${prefix} are only known at run time; the grant is limited to that prefix of the data bucket.`,
     });
-    return Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] });
+    return Grant.addToPrincipal({ grantee, actions: access.flatMap((what) => OBJECT_ACTIONS[what]), resourceArns: [this.bucket.arnForObjects(`${prefix}*`)] });
+  }
+
+  /** Without it S3 answers a request for a missing object with 403 instead of 404, so a deleted file looks like a denied one. */
+  grantListing(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
   }
 }
