@@ -5,3 +5,10 @@ export { ConflictError, InvalidCursorError, StoreUnavailableError } from './erro
 export { StoredScoreSchema, type NewScore, type StoredScore } from './scores.js';
 export * from './store.js';
 export * from './table.js';
+export * from './backoff.js';
+export * from './batch-runs.js';
+export * from './batch-run-store.js';
+export * from './batch-scores.js';
+export * from './batch-writes.js';
+export * from './file-batches.js';
+export * from './objects.js';

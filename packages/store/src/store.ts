@@ -15,14 +15,14 @@ export interface StoreOptions {
 
 const SECONDS_PER_DAY = 86_400;
 
+/** One table with its clock: what every access pattern is bound to. */
+export function createTableContext({ client, tableName, retentionDays, now = () => new Date() }: StoreOptions): TableContext {
+  return { client, tableName, now, expiresAt: () => Math.floor(now().getTime() / 1000) + retentionDays * SECONDS_PER_DAY };
+}
+
 /** The access patterns of the score table (README), bound to one table. */
-export function createStore({ client, tableName, retentionDays, now = () => new Date() }: StoreOptions) {
-  const table: TableContext = {
-    client,
-    tableName,
-    now,
-    expiresAt: () => Math.floor(now().getTime() / 1000) + retentionDays * SECONDS_PER_DAY,
-  };
+export function createStore(options: StoreOptions) {
+  const table = createTableContext(options);
   return {
     /** Stores the scores, then counts them, so the counter never runs ahead of what was stored. */
     async saveScores(scores: readonly NewScore[]) {

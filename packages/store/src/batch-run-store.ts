@@ -1,0 +1,34 @@
+import type { ScorePayload } from '@echo-ridge/engine';
+import { createBatchWriter, type BatchWriteOptions } from './batch-writes.js';
+import { fileBatchScoreItem } from './batch-scores.js';
+import { claimChunk, completeBatchRun, createBatchRun, failBatchRun, finishChunk, getBatchRun, releaseChunk, type BatchRun, type ChunkCounts, type Lease, type NewBatchRun } from './batch-runs.js';
+import { createTableContext, type StoreOptions } from './store.js';
+
+/** Writes the scores of one chunk: items are grouped 25 to a BatchWriteItem call, several calls in flight. */
+export interface ScoreWriter {
+  add(line: number, payload: ScorePayload): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** The file-batch access patterns (batch-runs.ts), bound to one table. */
+export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWriteOptions = {}) {
+  const table = createTableContext(options);
+  return {
+    get: (batchId: string) => getBatchRun(table, batchId),
+    create: (draft: NewBatchRun) => createBatchRun(table, draft),
+    claimChunk: (batchId: string, index: number, lease: Lease) => claimChunk(table, batchId, index, lease),
+    finishChunk: (batchId: string, index: number, owner: string, counts: ChunkCounts) => finishChunk(table, batchId, index, owner, counts),
+    releaseChunk: (batchId: string, index: number, owner: string) => releaseChunk(table, batchId, index, owner),
+    complete: (run: BatchRun) => completeBatchRun(table, run),
+    fail: (batchId: string, reason: string) => failBatchRun(table, batchId, reason),
+    openScoreWriter: (run: BatchRun): ScoreWriter => {
+      const writer = createBatchWriter(table, writeOptions);
+      return {
+        add: (line, payload) => writer.add(fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, line, payload })),
+        flush: () => writer.flush(),
+      };
+    },
+  };
+}
+
+export type BatchRunStore = ReturnType<typeof createBatchRunStore>;

@@ -1,0 +1,36 @@
+import type { ScorePayload } from '@echo-ridge/engine';
+import { batchMemberKey, companyPartition, scoreSortKey } from './keys.js';
+import { TABLE_KEYS } from './table.js';
+import type { TableContext } from './table-context.js';
+
+export interface FileBatchScore {
+  batchId: string;
+  /** The batch's creation time: every score of the batch is stored "at" it, so a rewrite lands on the same key. */
+  storedAt: string;
+  /** The line's 1-based number in the input file. */
+  line: number;
+  payload: ScorePayload;
+}
+
+/**
+ * The item of one scored line of a file batch, in the shape of every stored score (readable by
+ * `GET /scores/{company_id}` and the batch listing). Its key depends only on batch, line and company,
+ * so scoring a line again after a crash replaces the item instead of adding a second one.
+ */
+export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, line, payload }: FileBatchScore): Record<string, unknown> {
+  const scoreId = `${batchId}-${line}`;
+  const index = line - 1;
+  return {
+    pk: companyPartition(payload.company_id),
+    sk: scoreSortKey(storedAt, scoreId),
+    ...batchMemberKey(batchId, index),
+    score_id: scoreId,
+    company_id: payload.company_id,
+    stored_at: storedAt,
+    batch_id: batchId,
+    batch_index: index,
+    // As in every stored score: the engine's JSON text, key order and numbers untouched.
+    payload: JSON.stringify(payload),
+    [TABLE_KEYS.timeToLive]: table.expiresAt(),
+  };
+}

@@ -1,0 +1,29 @@
+import * as v from 'valibot';
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** The object a file batch scores: `version_id` on a versioned bucket, otherwise the etag pins its content. */
+export const BatchSourceSchema = v.object({
+  bucket: v.string(),
+  key: v.string(),
+  etag: v.string(),
+  version_id: v.optional(v.string()),
+  size: count,
+});
+export type BatchSource = v.InferOutput<typeof BatchSourceSchema>;
+
+/**
+ * What a batch of a file dropped in the bucket adds to the batch record (batch-runs.ts). Its `total`
+ * counts the file's non-blank lines and `successful` the scored ones: lines = scored + failed.
+ */
+export const FileBatchFields = {
+  source: BatchSourceSchema,
+  results_key: v.string(),
+  errors_key: v.string(),
+  context_version: v.string(),
+  started_at: v.nullable(v.string()),
+  companies_per_minute: v.nullable(v.number()),
+  failure_reason: v.nullable(v.string()),
+  chunk_count: count,
+  chunks_done: count,
+};
