@@ -1,0 +1,60 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { createScorer, loadWeights } from '@echo-ridge/engine';
+import { createBatchRunStore, createDocumentClient } from '@echo-ridge/store';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { sqsChunkQueue } from './chunk-queue.js';
+import { loadConfig, type Env } from './config.js';
+import { parseBatchMessage } from './messages.js';
+import { createBatchPipeline, type BatchPipelineOptions } from './pipeline.js';
+
+export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** Parts of the pipeline a benchmark replaces, e.g. the score writer to measure the function without DynamoDB. */
+export type PipelineOverrides = Partial<Pick<BatchPipelineOptions, 'openScoreWriter'>>;
+
+/** Builds the batch handler from an environment: Lambda's (handler.ts), or the local runtime's and tests'. */
+export function createHandler(env: Env, overrides: PipelineOverrides = {}): BatchHandler {
+  const config = loadConfig(env);
+  const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL, persistentKeys: { component: 'batch' } });
+  const metrics = new Metrics({ namespace: config.POWERTOOLS_METRICS_NAMESPACE, serviceName: config.POWERTOOLS_SERVICE_NAME });
+  const region = config.AWS_REGION;
+  const s3 = new S3Client({ region, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
+  const sqs = new SQSClient({ region, endpoint: config.AWS_ENDPOINT_URL_SQS });
+  const pipeline = createBatchPipeline({
+    runs: createBatchRunStore({ client: createDocumentClient({ region, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, retentionDays: config.RETENTION_DAYS }),
+    s3,
+    outputBucket: config.BUCKET_NAME,
+    enqueueChunks: sqsChunkQueue(sqs, config.QUEUE_URL),
+    scorer: createScorer({ weights: loadWeights(config.WEIGHTS_CONFIG_PATH), mask: config.MASK_ON_INFEASIBLE }),
+    chunkBytes: config.CHUNK_BYTES,
+    logger,
+    metrics,
+    ...overrides,
+  });
+
+  async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
+    logger.resetKeys();
+    logger.appendKeys({ message_id: record.messageId });
+    const invocation = { messageId: record.messageId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() };
+    const message = parseBatchMessage(record.body);
+    if (message.kind === 'test') logger.info('ignoring the S3 test event');
+    else if (message.kind === 'chunk') await pipeline.handleChunk({ type: 'batch-chunk', batch_id: message.batchId, chunk: message.chunk }, invocation);
+    else for (const object of message.objects) await pipeline.handleObject(object, invocation);
+  }
+
+  const processor = new BatchProcessor(EventType.SQS);
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler((event, context) =>
+      // One record at a time: each is minutes of CPU-bound work on about one vCPU, and the log's correlation id is that record's batch.
+      processPartialResponse(event, handleRecord, processor, { context, processInParallel: false }),
+    );
+}

@@ -1,0 +1,224 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { splitJsonlLines, type Scorer } from '@echo-ridge/engine';
+import {
+  concatObjects,
+  deleteObjects,
+  headObject,
+  ObjectChangedError,
+  openObjectWriter,
+  readObjectRange,
+  type BatchRun,
+  type BatchRunStore,
+  type ChunkCounts,
+  type ObjectVersion,
+} from '@echo-ridge/store';
+import { batchIdFor } from './batch-id.js';
+import { planChunks, readWindow } from './chunk-plan.js';
+import { leaseFor, refusedClaim } from './lease.js';
+import type { ChunkMessage, ObjectCreated } from './messages.js';
+import { chunkOutputKeys, isBatchInput, outputKeys } from './output-keys.js';
+import { scoreLines } from './score-lines.js';
+import { SNIFF_BYTES, textProblem } from './sniff.js';
+
+/** Sends chunk messages to the batch queue (the function's own). */
+export type EnqueueChunks = (messages: ChunkMessage[]) => Promise<void>;
+
+/** Which delivery this is, and when Lambda will end it. */
+export interface Invocation {
+  messageId: string;
+  deadlineMs: number;
+}
+
+/** An earlier delivery of this message still holds the chunk: the message must come back later. */
+export class ChunkBusyError extends Error {
+  override readonly name = 'ChunkBusyError';
+}
+
+export interface BatchPipelineOptions {
+  runs: BatchRunStore;
+  s3: S3Client;
+  /** Receives results/ and errors/ (the stack's data bucket, which also holds incoming/). */
+  outputBucket: string;
+  enqueueChunks: EnqueueChunks;
+  scorer: Scorer;
+  chunkBytes: number;
+  logger: Logger;
+  metrics: Metrics;
+  /** Where a chunk's scores go; the store's DynamoDB writer unless a benchmark measures without it. */
+  openScoreWriter?: BatchRunStore['openScoreWriter'];
+}
+
+/**
+ * The batch function's work: an S3 event plans a batch and scores it (one chunk) or fans it out (many);
+ * a chunk message scores one chunk under a lease; the last chunk to finish joins the outputs and
+ * completes the batch.
+ */
+export function createBatchPipeline(options: BatchPipelineOptions) {
+  const { runs, s3, outputBucket, enqueueChunks, scorer, chunkBytes, logger, metrics } = options;
+  const openScoreWriter = options.openScoreWriter ?? runs.openScoreWriter;
+
+  async function plan(object: ObjectCreated, batchId: string): Promise<BatchRun> {
+    const head = await headObject(s3, object.bucket, object.key, object.versionId);
+    const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size };
+    const outputs = outputKeys(batchId);
+    const draft = { batch_id: batchId, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
+    const version: ObjectVersion = { ...object };
+    if (!object.versionId && head.etag !== object.etag) return runs.create({ ...draft, chunks: [], failure_reason: 'the object was overwritten before it was scored' });
+    const headBytes = await readAll(await readObjectRange(s3, version, 0, Math.min(SNIFF_BYTES, head.size)));
+    const problem = textProblem(headBytes, head.size <= SNIFF_BYTES);
+    if (problem) return runs.create({ ...draft, chunks: [], failure_reason: problem });
+    const chunks = await planChunks(head.size, chunkBytes, () => readObjectRange(s3, version, 0, head.size));
+    return runs.create({ ...draft, chunks });
+  }
+
+  async function startBatch(object: ObjectCreated, invocation: Invocation): Promise<void> {
+    if (!isBatchInput(object.key)) {
+      logger.warn('ignoring an object outside incoming/*.jsonl', { bucket: object.bucket, key: object.key });
+      return;
+    }
+    const batchId = batchIdFor(object);
+    logger.setCorrelationId(batchId);
+    let run = await runs.get(batchId);
+    if (!run) {
+      try {
+        run = await plan(object, batchId);
+      } catch (error) {
+        if (!(error instanceof ObjectChangedError)) throw error;
+        logger.warn('the object is gone or changed; nothing to score', { key: object.key, reason: error.message });
+        return;
+      }
+      logger.info('batch planned', { key: object.key, size: run.source.size, chunks: run.chunk_count, status: run.status });
+    }
+    if (run.status === 'completed' || run.status === 'failed') {
+      logger.info('batch already ended; the event changes nothing', { status: run.status });
+      return;
+    }
+    if (run.chunk_count === 1) return scoreChunk(run, 0, invocation);
+    if (run.chunks_done === run.chunk_count) return finish(run);
+    const open = run.chunks.filter((chunk) => !run.finished_chunks.has(chunk.index));
+    await enqueueChunks(open.map((chunk) => ({ type: 'batch-chunk', batch_id: batchId, chunk: chunk.index })));
+    logger.info('chunks queued', { chunks: open.length });
+  }
+
+  async function continueBatch(batchId: string, index: number, invocation: Invocation): Promise<void> {
+    logger.setCorrelationId(batchId);
+    logger.appendKeys({ chunk: index });
+    const run = await runs.get(batchId);
+    if (!run) throw new Error(`chunk message for batch ${batchId}, which has no record`);
+    if (run.status === 'completed' || run.status === 'failed') return;
+    if (run.finished_chunks.has(index)) {
+      // The last chunk died between finishing and joining: whoever sees that finishes the batch.
+      if (run.chunks_done === run.chunk_count) await finish(run);
+      return;
+    }
+    await scoreChunk(run, index, invocation);
+  }
+
+  async function scoreChunk(planned: BatchRun, index: number, invocation: Invocation): Promise<void> {
+    const owner = invocation.messageId;
+    const claim = await runs.claimChunk(planned.batch_id, index, leaseFor(owner, invocation.deadlineMs));
+    if (!claim.claimed) {
+      const verdict = refusedClaim(claim.run, index, owner);
+      logger.info('chunk not claimed', { verdict });
+      if (verdict === 'retry') throw new ChunkBusyError(`chunk ${index} of batch ${planned.batch_id} is still leased to this message`);
+      if (verdict === 'done' && claim.run.status === 'running' && claim.run.chunks_done === claim.run.chunk_count) await finish(claim.run);
+      return;
+    }
+    const run = claim.run;
+    let counts: ChunkCounts;
+    try {
+      counts = await scoreRange(run, index);
+    } catch (error) {
+      await runs.releaseChunk(run.batch_id, index, owner);
+      if (!(error instanceof ObjectChangedError)) throw error;
+      await runs.fail(run.batch_id, error.message);
+      logger.warn('batch failed: its input changed while it was scored', { reason: error.message });
+      return;
+    }
+    const after = await runs.finishChunk(run.batch_id, index, owner, counts);
+    if (!after) {
+      logger.warn('chunk lease lost before finishing; its new holder counts it');
+      return;
+    }
+    metrics.addMetric('CompaniesScored', MetricUnit.Count, counts.scored);
+    metrics.addMetric('BatchLinesFailed', MetricUnit.Count, counts.failed);
+    logger.info('chunk scored', { ...counts, chunks_done: after.chunks_done, chunk_count: after.chunk_count });
+    if (after.chunks_done === after.chunk_count) await finish(after);
+  }
+
+  async function scoreRange(run: BatchRun, index: number): Promise<ChunkCounts> {
+    const chunk = run.chunks[index];
+    if (!chunk) throw new Error(`batch ${run.batch_id} has no chunk ${index}`);
+    const keys = chunkOutputKeys(run, index);
+    const results = openObjectWriter(s3, outputBucket, keys.results);
+    const errors = openObjectWriter(s3, outputBucket, keys.errors);
+    const scores = openScoreWriter(run);
+    const window = readWindow(chunk);
+    const version: ObjectVersion = { bucket: run.source.bucket, key: run.source.key, etag: run.source.etag, versionId: run.source.version_id };
+    try {
+      const bytes = await readObjectRange(s3, version, window.start, window.end);
+      const counts = await scoreLines(splitJsonlLines(bytes, { firstLine: window.firstLine }), scorer, {
+        async scored(line, payload) {
+          await scores.add(line, payload);
+          await results.write(`${JSON.stringify(payload)}\n`);
+        },
+        failed: (record) => errors.write(`${JSON.stringify(record)}\n`),
+      });
+      await Promise.all([scores.flush(), results.close(), errors.close()]);
+      return counts;
+    } catch (error) {
+      await Promise.all([results.abort(), errors.abort()]);
+      throw error;
+    }
+  }
+
+  /** Joins the chunk outputs (for more than one chunk) and completes the batch; safe to repeat. */
+  async function finish(run: BatchRun): Promise<void> {
+    if (run.chunk_count > 1) {
+      const parts = run.chunks.map((chunk) => chunkOutputKeys(run, chunk.index));
+      await concatObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
+      await concatObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
+      await deleteParts(parts.flatMap((part) => [part.results, part.errors]));
+    }
+    const completed = await runs.complete(run);
+    if (!completed) return;
+    const durationMs = Date.parse(completed.completed_at) - Date.parse(completed.started_at ?? completed.created_at);
+    metrics.addMetric('BatchDurationMs', MetricUnit.Milliseconds, durationMs);
+    metrics.addMetric('BatchThroughput', MetricUnit.Count, completed.companies_per_minute ?? 0);
+    logger.info('batch completed', {
+      lines: completed.total,
+      scored: completed.successful,
+      failed: completed.failed,
+      duration_ms: durationMs,
+      companies_per_minute: completed.companies_per_minute,
+    });
+  }
+
+  /** Parts are a by-product; one left behind costs storage until the lifecycle rule expires it, never correctness. */
+  async function deleteParts(keys: string[]): Promise<void> {
+    try {
+      await deleteObjects(s3, outputBucket, keys);
+    } catch (error) {
+      logger.warn('could not delete chunk parts', { error: error as Error });
+    }
+  }
+
+  return {
+    async handleObject(object: ObjectCreated, invocation: Invocation) {
+      await startBatch(object, invocation);
+    },
+    async handleChunk(message: ChunkMessage, invocation: Invocation) {
+      await continueBatch(message.batch_id, message.chunk, invocation);
+    },
+  };
+}
+
+export type BatchPipeline = ReturnType<typeof createBatchPipeline>;
+
+async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const bytes of source) parts.push(bytes);
+  return Buffer.concat(parts);
+}
