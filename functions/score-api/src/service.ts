@@ -1,4 +1,4 @@
-import { createScorer, DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Scorer } from '@echo-ridge/engine';
+import { createScorer, DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Scorer, type Weights } from '@echo-ridge/engine';
 import { createDocumentClient, createStore, type Store } from '@echo-ridge/store';
 import { loadConfig, type Config, type Env } from './config.js';
 import type { Telemetry } from './telemetry.js';
@@ -14,18 +14,23 @@ export interface Service extends Telemetry {
 /** A failed set-up keeps its problems, so that /healthz can name them while every other route fails. */
 export type Setup = { ok: true; service: Service } | { ok: false; problems: string[] };
 
-export function setUp(env: Env, telemetry: Telemetry): Setup {
-  const loaded = loadConfig(env);
-  if (!loaded.ok) return loaded;
-  const { config } = loaded;
-  let weights;
+/** The weights file is configuration too: a broken one is a problem to report, not a crash. */
+function readWeights(path: string): { ok: true; weights: Weights } | { ok: false; problems: string[] } {
   try {
-    weights = loadWeights(config.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH);
+    return { ok: true, weights: loadWeights(path) };
   } catch (error) {
     if (error instanceof WeightsError) return { ok: false, problems: [error.message] };
     throw error;
   }
-  const scorerOptions = { weights, mask: config.MASK_ON_INFEASIBLE };
+}
+
+export function setUp(env: Env, telemetry: Telemetry): Setup {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) return loaded;
+  const { config } = loaded;
+  const read = readWeights(config.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH);
+  if (!read.ok) return read;
+  const scorerOptions = { weights: read.weights, mask: config.MASK_ON_INFEASIBLE };
   return {
     ok: true,
     service: {

@@ -71,8 +71,7 @@ function fromLambda(result: APIGatewayProxyResult): Answer {
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const now = options.now ?? Date.now;
-  const keys = new Map(options.keys.map((key) => [key.value, key]));
-  const buckets = new Map(options.keys.map((key) => [key.value, new TokenBucket(key.rate_limit, key.burst_limit, now())]));
+  const plans = new Map(options.keys.map((key) => [key.value, new TokenBucket(key.rate_limit, key.burst_limit, now())]));
 
   async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
     const method = request.method ?? 'GET';
@@ -81,18 +80,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let apiKey: string | null = null;
     if (resource.apiKeyRequired) {
       const presented = request.headers['x-api-key'];
-      const key = typeof presented === 'string' ? keys.get(presented) : undefined;
-      if (!key) {
+      const plan = typeof presented === 'string' ? plans.get(presented) : undefined;
+      if (typeof presented !== 'string' || !plan) {
         request.resume();
         return gatewayError(403, 'FORBIDDEN', 'Missing or unknown API key: send a valid key in the x-api-key header.', requestId);
       }
-      const admission = buckets.get(key.value)!.take(now());
+      const admission = plan.take(now());
       if (!admission.admitted) {
         request.resume();
         const retryAfter = String(admission.retryAfterSeconds);
         return gatewayError(429, 'THROTTLED', `Too many requests for this API key: retry after ${retryAfter} s.`, requestId, { 'retry-after': retryAfter });
       }
-      apiKey = key.value;
+      apiKey = presented;
     }
     const body = await readBody(request, INVOCATION_PAYLOAD_LIMIT_BYTES);
     if (body === undefined) {

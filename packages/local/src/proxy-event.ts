@@ -28,6 +28,15 @@ function headerPairs(rawHeaders: string[]): [string, string][] {
   return pairs;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `requestContext.requestTime` as API Gateway writes it: 26/Nov/2026:21:49:15 +0000. */
+function requestTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()].map(pad).join(':');
+  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${clock} +0000`;
+}
+
 /**
  * The REST API proxy event API Gateway would send for this request: header names as the client
  * wrote them, the path still percent-encoded, query and path parameters decoded.
@@ -78,7 +87,7 @@ export function toProxyEvent(request: IncomingMessage, { requestId, stage, resou
       path: `/${stage}${url.pathname}`,
       protocol: `HTTP/${request.httpVersion}`,
       requestId,
-      requestTime: now.toUTCString(),
+      requestTime: requestTime(now),
       requestTimeEpoch: now.getTime(),
       resourceId: 'local',
       resourcePath: resource,

@@ -50,6 +50,7 @@ describe('local API Gateway', () => {
       isBase64Encoded: false,
       requestContext: { stage: 'v1', path: '/v1/scores/acme%2Fus', resourcePath: '/scores/{company_id}', identity: { apiKey: KEY.value } },
     });
+    expect(event!.requestContext.requestTime).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
     expect(response.headers.get('x-amzn-requestid')).toBe(event!.requestContext.requestId);
   });
 
