@@ -27,3 +27,6 @@ export const FileBatchFields = {
   chunk_count: count,
   chunks_done: count,
 };
+
+export const FileBatchSchema = v.object(FileBatchFields);
+export type FileBatch = v.InferOutput<typeof FileBatchSchema>;
