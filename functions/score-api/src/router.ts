@@ -14,7 +14,7 @@ export interface Route {
   path: string;
   /** False only for what API Gateway serves without an API key. */
   apiKeyRequired: boolean;
-  handle(request: RouteRequest, setup: Setup): Promise<Reply>;
+  handle(request: RouteRequest, setup: Setup): Reply | Promise<Reply>;
 }
 
 export type RouteMatch =

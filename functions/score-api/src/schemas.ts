@@ -1,4 +1,4 @@
-import { CompanySchema, ScorePayloadSchema, ValidationIssueSchema } from '@echo-ridge/engine';
+import { CompanySchema, HybridRequestSchema, ScorePayloadSchema, STRATEGIES, ValidationIssueSchema } from '@echo-ridge/engine';
 import { BatchRecordSchema } from '@echo-ridge/store';
 import * as v from 'valibot';
 import { PageQueryEntries, QueryFlagSchema } from './http/query.js';
@@ -53,6 +53,66 @@ export const BatchResponseSchema = withRequestId({
   results: v.array(v.object({ index: v.number(), company_id: v.string(), payload: ScorePayloadSchema })),
   errors: v.array(BatchItemErrorSchema),
   summary: BatchSummarySchema,
+});
+
+// POST /score/hybrid: {record, ai_score, strategy?, ai_weight?, divergence_threshold?, consensus_threshold?}
+export { HybridRequestSchema };
+
+const DimensionScoreSchema = v.object({ score: v.number(), confidence: v.number(), evidence: v.string() });
+const byDimension = <S extends v.GenericSchema>(schema: S) => v.object({ D: schema, O: schema, I: schema, M: schema, B: schema });
+const blended = <S extends v.ObjectEntries>(subscore: S) => ({
+  overall_score: v.number(),
+  subscores: byDimension(v.object({ ...DimensionScoreSchema.entries, ...subscore })),
+  confidence: v.number(),
+  explanation: v.string(),
+});
+const source = v.picklist(['ai', 'deterministic']);
+
+export const HybridResponseSchema = withRequestId({
+  company_id: v.string(),
+  /** The company record the adapter made of the pipeline record. */
+  company: CompanySchema,
+  adapter_warnings: v.array(v.string()),
+  deterministic: ScorePayloadSchema,
+  blend: v.object({
+    strategy: v.picklist(STRATEGIES),
+    config: v.object({ ai_weight: v.number(), divergence_threshold: v.number(), consensus_threshold: v.optional(v.number()) }),
+    blended_score: v.union([
+      v.object(blended({ weights_used: v.object({ ai: v.number(), deterministic: v.number() }) })),
+      v.object({
+        ...blended({ selected_source: source }),
+        selection_metadata: v.object({ overall_source: source, ai_confidence: v.number(), deterministic_confidence: v.number() }),
+      }),
+      v.object({
+        ...blended({ consensus_reached: v.boolean(), divergence: v.number() }),
+        consensus_metadata: v.object({
+          overall_consensus: v.boolean(),
+          overall_divergence: v.number(),
+          consensus_threshold: v.number(),
+          components_with_consensus: v.number(),
+        }),
+      }),
+    ]),
+    component_scores: v.object({
+      ai_score: v.object({ overall_score: v.number(), subscores: v.partial(byDimension(DimensionScoreSchema)), confidence: v.number(), explanation: v.string() }),
+      deterministic_score: v.object({ overall_score: v.number(), subscores: byDimension(DimensionScoreSchema), confidence: v.number(), explanation: v.string() }),
+    }),
+    divergence: v.object({
+      divergences: v.object({
+        overall: v.number(),
+        component_D: v.number(),
+        component_O: v.number(),
+        component_I: v.number(),
+        component_M: v.number(),
+        component_B: v.number(),
+      }),
+      flags: v.array(v.string()),
+      has_significant_divergence: v.boolean(),
+      max_divergence: v.number(),
+      level: v.picklist(['normal', 'monitor', 'investigate']),
+    }),
+    metadata: v.object({ ai_source: v.string(), deterministic_version: v.string(), company_id: v.string() }),
+  }),
 });
 
 // GET /scores/{company_id}[?history=true&limit=&cursor=]

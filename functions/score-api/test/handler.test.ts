@@ -97,9 +97,45 @@ describe('request errors', () => {
     expect(response.headers?.allow).toBe('POST');
   });
 
-  it('answers /score/hybrid with 501 until hybrid scoring ships', async () => {
-    const { body } = await expectError(postJson('/score/hybrid', {}), 501, 'NOT_IMPLEMENTED');
-    expect(body.error.message).toContain('POST /score');
+  it('names every invalid field of a hybrid request in one 422', async () => {
+    const request = { record: { place_norm: { entity_id: 'e-1' } }, ai_score: { overall_score: 1.5 }, ai_weight: -1, strategy: 'average' };
+    const { body } = await expectError(postJson('/score/hybrid', request), 422, 'VALIDATION_FAILED');
+    expect(body.error.issues?.map((issue) => issue.path)).toEqual(['ai_score.overall_score', 'strategy', 'ai_weight']);
+  });
+
+  it('names an adapter failure from the request root and counts it', async () => {
+    const request = { record: { place_norm: { name: 'No Id Ltd' } }, ai_score: { overall_score: 0.5 } };
+    const { body } = await expectError(postJson('/score/hybrid', request), 422, 'VALIDATION_FAILED');
+    expect(body.error.issues).toEqual([{ path: 'record.place_norm.entity_id', message: 'Missing required field: entity_id or source_id (or place_id/id)' }]);
+    const [metrics] = output.records().filter((record) => '_aws' in record);
+    expect(metrics).toMatchObject({ AdapterFailures: 1 });
+  });
+});
+
+describe('hybrid scoring', () => {
+  it('adapts, scores and blends without the table, and publishes the hybrid metrics', async () => {
+    const request = {
+      record: { place_norm: { entity_id: 'ent-7', website: 'https://www.acme.example', created_at: '2025-03-01T10:00:00Z' } },
+      ai_score: { model: 'test-model', overall_score: 0.9, dimb_scores: { D: { value: 0.9 }, B: { value: 0.1 } } },
+      strategy: 'consensus',
+    };
+    const { response, body } = await call(postJson('/score/hybrid', request));
+    expect(response.statusCode).toBe(200);
+    expect(body).toMatchObject({
+      company_id: 'ent-7',
+      company: { company_id: 'ent-7', domain: 'acme.example' },
+      adapter_warnings: expect.arrayContaining([expect.stringContaining('digital.pagespeed set to neutral default')]),
+      deterministic: { company_id: 'ent-7', metadata: { version: { engine: '1.1.0' } } },
+      blend: { strategy: 'consensus', metadata: { ai_source: 'test-model', company_id: 'ent-7' }, divergence: { level: expect.any(String) } },
+    });
+    const [metrics] = output.records().filter((record) => '_aws' in record);
+    const divergent = (body.blend as { divergence: { has_significant_divergence: boolean } }).divergence.has_significant_divergence;
+    expect(metrics).toMatchObject({
+      BlendLatency: expect.any(Number),
+      AdapterWarnings: (body.adapter_warnings as string[]).length,
+      DivergenceFlags: divergent ? 1 : 0,
+      Errors5xx: 0,
+    });
   });
 });
 

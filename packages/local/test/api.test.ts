@@ -83,6 +83,13 @@ describe('scoring and reading back', () => {
     });
   });
 
+  it('blends a pipeline record with an AI score on /score/hybrid', async () => {
+    const request = { record: { place_norm: { entity_id: 'hybrid-co', website: 'https://hybrid.example' } }, ai_score: { overall_score: 0.4 }, strategy: 'max_confidence' };
+    const response = await service.api('/score/hybrid', { method: 'POST', json: request });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ company_id: 'hybrid-co', deterministic: { company_id: 'hybrid-co' }, blend: { strategy: 'max_confidence' } });
+  });
+
   it('answers /healthz without a key when the table answers', async () => {
     const response = await fetch(`${service.runtime.url}/healthz`);
     expect(response.status).toBe(200);
@@ -113,7 +120,7 @@ describe('the documented error for each bad request', () => {
     ['a body over 6 MiB on /score/batch', () => post('/score/batch', JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) })), 413, 'PAYLOAD_TOO_LARGE'],
     ['a body that is not JSON', () => post('/score', 'company_id=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['a schema error', () => service.api('/score', { method: 'POST', json: { company_id: 'x' } }), 422, 'VALIDATION_FAILED'],
-    ['hybrid scoring', () => service.api('/score/hybrid', { method: 'POST', json: {} }), 501, 'NOT_IMPLEMENTED'],
+    ['a hybrid request without an AI score', () => service.api('/score/hybrid', { method: 'POST', json: { record: { place_norm: { entity_id: 'e' } } } }), 422, 'VALIDATION_FAILED'],
   ])('answers %s', async (_, send, status, code) => {
     const response = await send();
     const body = await json<ErrorBody>(response);

@@ -39,8 +39,6 @@ export const unsupportedMediaType = (contentType: string | undefined) =>
 
 export const unprocessable = (message: string, issues: ValidationIssue[]) => new HttpError(422, 'VALIDATION_FAILED', message, issues);
 
-export const notImplemented = (message: string) => new HttpError(501, 'NOT_IMPLEMENTED', message);
-
 export const serviceUnavailable = () =>
   new HttpError(503, 'SERVICE_UNAVAILABLE', 'The score store is not answering right now: retry in a moment.', undefined, { 'retry-after': '1' });
 

@@ -22,7 +22,7 @@ function service(setup: Setup): Service {
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/score', apiKeyRequired: true, handle: (request, setup) => scoreCompany(request, service(setup)) },
   { method: 'POST', path: '/score/batch', apiKeyRequired: true, handle: (request, setup) => scoreBatch(request, service(setup)) },
-  { method: 'POST', path: '/score/hybrid', apiKeyRequired: true, handle: scoreHybrid },
+  { method: 'POST', path: '/score/hybrid', apiKeyRequired: true, handle: (request, setup) => scoreHybrid(request, service(setup)) },
   { method: 'GET', path: '/scores/{company_id}', apiKeyRequired: true, handle: (request, setup) => readScores(request, service(setup)) },
   { method: 'GET', path: '/batches/{batch_id}', apiKeyRequired: true, handle: (request, setup) => readBatch(request, service(setup)) },
   { method: 'GET', path: '/stats', apiKeyRequired: true, handle: (_, setup) => readStats(service(setup)) },
