@@ -2,10 +2,8 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Batch } from './batch.js';
-import { ContextRefresh } from './context.js';
 import { SafeDeployment } from './deployment.js';
 import { Observability, dashboardUrl } from './observability.js';
-import { hasHandler } from './service-function.js';
 import type { StageConfig } from './stage.js';
 import { Storage } from './storage.js';
 
@@ -13,7 +11,7 @@ export interface EchoRidgeStackProps extends StackProps {
   readonly stage: StageConfig;
 }
 
-/** One stage of Echo Ridge: storage, the API, batch scoring, the context refresh, their alarms and safe deploys. */
+/** One stage of Echo Ridge: storage, the API, batch scoring, their alarms and safe deploys. */
 export class EchoRidgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EchoRidgeStackProps) {
     super(scope, id, { terminationProtection: props.stage.deletionProtection, ...props });
@@ -24,8 +22,7 @@ export class EchoRidgeStack extends Stack {
     const storage = new Storage(this, 'Storage', { stage });
     const api = new Api(this, 'Api', { stage, storage });
     const batch = new Batch(this, 'Batch', { stage, storage });
-    const contextRefresh = hasHandler('context-refresh') ? new ContextRefresh(this, 'ContextRefresh', { stage, storage }) : undefined;
-    const observability = new Observability(this, 'Observability', { stage, storage, api, batch, contextRefresh });
+    const observability = new Observability(this, 'Observability', { stage, storage, api, batch });
     const deployment = new SafeDeployment(this, 'Deployment', { stage, alias: api.alias, rollbackAlarms: observability.rollbackAlarms });
 
     // RestApi always outputs its URL; a name an operator can type beats the generated one.

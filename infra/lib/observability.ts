@@ -1,4 +1,4 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmRule,
@@ -18,7 +18,7 @@ import {
   type Metric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -26,9 +26,9 @@ import { Canary, Code, Runtime, Schedule, Test } from 'aws-cdk-lib/aws-synthetic
 import { Construct } from 'constructs';
 import type { Api } from './api.js';
 import type { Batch } from './batch.js';
-import type { ContextRefresh } from './context.js';
 import { nagArn } from './nag.js';
 import { RUNBOOK, type AlarmRule as RunbookRule, type Severity } from './runbook.js';
+import { serviceMetric } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
 
@@ -51,7 +51,6 @@ export interface ObservabilityProps {
   readonly storage: Storage;
   readonly api: Api;
   readonly batch: Batch;
-  readonly contextRefresh?: ContextRefresh;
 }
 
 /**
@@ -73,7 +72,7 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const { stage, storage, api, batch, contextRefresh } = props;
+    const { stage, storage, api, batch } = props;
     this.stage = stage;
 
     // CloudWatch can only publish to an encrypted topic whose customer-managed key lets it in.
@@ -85,6 +84,18 @@ export class Observability extends Construct {
     topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.pageTopic = new Topic(this, 'Page', { topicName: resourceName(stage.name, 'page'), masterKey: topicKey, enforceSSL: true });
     this.ticketTopic = new Topic(this, 'Ticket', { topicName: resourceName(stage.name, 'ticket'), masterKey: topicKey, enforceSSL: true });
+    const alarmArns = Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    for (const topic of [this.pageTopic, this.ticketTopic]) {
+      // A topic policy replaces SNS's default one, which is what lets the account's alarms publish.
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: { ArnLike: { 'aws:SourceArn': alarmArns } },
+        }),
+      );
+    }
 
     const apiStage = api.restApi.deploymentStage;
     const requests = apiStage.metricCount({ statistic: Stats.SUM });
@@ -140,7 +151,7 @@ export class Observability extends Construct {
     });
 
     // --- resources ---
-    const functions = [api.handler, batch.handler, ...(contextRefresh ? [contextRefresh.handler] : [])];
+    const functions = [api.handler, batch.handler];
     for (const fn of functions) {
       this.alarm(`HighMemoryUsage-${fn.service}`, RUNBOOK.highMemoryUsage, fn.metricMemoryUtilization(), `${fn.service} max memory used in % of configured`);
     }
@@ -180,14 +191,15 @@ export class Observability extends Construct {
     this.alarm('DivergenceFlags', RUNBOOK.divergenceFlags, divergenceRate, 'blends flagged as divergent in % of blends');
     this.alarm('BlendLatency', RUNBOOK.blendLatency, blendLatency, 'blend latency p95 in ms');
 
-    // --- normalization context ---
-    const contextAge = contextRefresh?.handler.metric('NormContextAgeHours', { statistic: Stats.MAXIMUM, label: 'context age (h)' });
-    const driftAlerts = (severity: Severity) =>
-      contextRefresh?.handler.metric('DriftAlerts', { statistic: Stats.SUM, dimensions: { severity }, label: `${severity} drift alerts` });
-    if (contextAge) this.alarm('ContextStale', RUNBOOK.contextAge, contextAge, 'age of the normalization context in hours');
-    for (const severity of ['critical', 'warning'] as const) {
-      const metric = driftAlerts(severity);
-      if (metric) this.alarm(`DriftDetected-${severity}`, { ...RUNBOOK.driftDetected, severity }, metric, `${severity} drift alerts of the daily refresh`);
+    // --- normalization context: the daily refresh's metrics, by the name its function will have ---
+    const contextAge = serviceMetric(stage.name, 'context-refresh', 'NormContextAgeHours', { statistic: Stats.MAXIMUM, label: 'context age (h)' });
+    const driftAlerts = (['critical', 'warning'] as const).map((severity) => ({
+      severity,
+      metric: serviceMetric(stage.name, 'context-refresh', 'DriftAlerts', { statistic: Stats.SUM, dimensions: { severity }, label: `${severity} drift alerts` }),
+    }));
+    this.alarm('ContextStale', RUNBOOK.contextAge, contextAge, 'age of the normalization context in hours');
+    for (const { severity, metric } of driftAlerts) {
+      this.alarm(`DriftDetected-${severity}`, { ...RUNBOOK.driftDetected, severity }, metric, `${severity} drift alerts of the daily refresh`);
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -231,7 +243,7 @@ export class Observability extends Construct {
         ],
         [
           graph('Adapter and divergence (%)', [adapterFailureRate, divergenceRate], [line(RUNBOOK.adapterFailureRate.threshold, 'AdapterFailureRate'), line(RUNBOOK.divergenceFlags.threshold, 'DivergenceFlags')]),
-          graph('Normalization context', [...(contextAge ? [contextAge] : []), ...(['critical', 'warning'] as const).flatMap((s) => driftAlerts(s) ?? [])], [line(RUNBOOK.contextAge.threshold, 'ContextStale (h)')]),
+          graph('Normalization context', [contextAge, ...driftAlerts.map(({ metric }) => metric)], [line(RUNBOOK.contextAge.threshold, 'ContextStale (h)')]),
           graph('Memory and DynamoDB', [...functions.map((fn) => fn.metricMemoryUtilization()), tableLatency], [
             line(RUNBOOK.highMemoryUsage.threshold, 'HighMemoryUsage (%)'),
             line(RUNBOOK.databaseSlowQueries.threshold, 'DatabaseSlowQueries (ms)'),

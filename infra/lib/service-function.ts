@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Validations, type Duration } from 'aws-cdk-lib';
@@ -8,7 +7,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { resourceName, type StageConfig } from './stage.js';
+import { resourceName, type StageConfig, type StageName } from './stage.js';
 import type { Storage } from './storage.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,8 +34,18 @@ export function handlerEntry(service: ServiceName): string {
   return join(REPO_ROOT, 'functions', service, 'src', 'handler.ts');
 }
 
-export function hasHandler(service: ServiceName): boolean {
-  return existsSync(handlerEntry(service));
+/**
+ * A metric a service's handler emits through Powertools: namespace EchoRidge, dimension `service` set
+ * to the function's name; `dimensions` adds to it.
+ */
+export function serviceMetric(
+  stage: StageName,
+  service: ServiceName,
+  metricName: string,
+  props: { statistic: string; label?: string; dimensions?: Record<string, string> },
+): Metric {
+  const { dimensions, ...rest } = props;
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...dimensions, service: resourceName(stage, service) }, ...rest });
 }
 
 export interface ServiceFunctionProps {
@@ -61,6 +70,7 @@ export class ServiceFunction extends Construct implements IGrantable {
   readonly service: ServiceName;
   /** The function's name, and the value of the `service` dimension of its Powertools metrics. */
   readonly serviceName: string;
+  private readonly stage: StageName;
   private readonly memorySize: number;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
@@ -68,6 +78,7 @@ export class ServiceFunction extends Construct implements IGrantable {
     const { stage, service, storage } = props;
     this.service = service;
     this.serviceName = resourceName(stage.name, service);
+    this.stage = stage.name;
     this.memorySize = props.memorySize;
 
     const logGroup = new LogGroup(this, 'Logs', {
@@ -132,7 +143,7 @@ export class ServiceFunction extends Construct implements IGrantable {
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The toolchain is pinned to Node.js 22 (design.md, Toolchain); the runtime moves when the toolchain does.',
+      reason: 'The project pins its toolchain and Lambda runtime to Node.js 22; the runtime moves to 24 when the toolchain does.',
     });
 
     // Lambda publishes no memory metric; its JSON platform.report log line has the figure.
@@ -144,10 +155,9 @@ export class ServiceFunction extends Construct implements IGrantable {
     });
   }
 
-  /** A metric this function's handler emits through Powertools; `dimensions` adds to `service`. */
-  metric(metricName: string, props: { statistic: string; label?: string; dimensions?: Record<string, string> }): Metric {
-    const { dimensions, ...rest } = props;
-    return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...dimensions, service: this.serviceName }, ...rest });
+  /** A metric this function's handler emits through Powertools. */
+  metric(metricName: string, props: Parameters<typeof serviceMetric>[3]): Metric {
+    return serviceMetric(this.stage, this.service, metricName, props);
   }
 
   /** The largest memory used by one invocation, as a percentage of the configured memory. */
