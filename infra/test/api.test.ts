@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { USAGE_TIERS } from '../lib/api.js';
+import { STAGE_NAMES, STAGES } from '../lib/stage.js';
+import { roleStatements, serviceFunction, synthesize } from './synth.js';
+
+const ROUTES = [
+  ['GET', '/healthz'],
+  ['POST', '/score'],
+  ['POST', '/score/batch'],
+  ['POST', '/score/hybrid'],
+  ['GET', '/scores/{company_id}'],
+  ['GET', '/batches/{batch_id}'],
+  ['GET', '/stats'],
+] as const;
+
+describe.each(STAGE_NAMES)('API (%s)', (stage) => {
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  beforeAll(() => {
+    template = synthesize(stage).template;
+    resources = template.toJSON().Resources as typeof resources;
+  });
+
+  /** The path of an API Gateway resource, rebuilt from its parent chain. */
+  const pathOf = (resourceId: unknown): string => {
+    const ref = (resourceId as { Ref?: string }).Ref;
+    if (ref === undefined) return '';
+    const { ParentId, PathPart } = resources[ref]?.Properties as { ParentId: unknown; PathPart: string };
+    return `${pathOf(ParentId)}/${PathPart}`;
+  };
+  const methods = () =>
+    Object.values(template.findResources('AWS::ApiGateway::Method')).map((method) => {
+      const props = (method as { Properties: Record<string, unknown> }).Properties;
+      return { route: `${props.HttpMethod as string} ${pathOf(props.ResourceId)}`, props };
+    });
+
+  it('serves exactly the designed routes, each through the live alias of score-api', () => {
+    expect(methods().map((method) => method.route).sort()).toEqual(ROUTES.map(([verb, path]) => `${verb} ${path}`).sort());
+    const alias = Object.keys(template.findResources('AWS::Lambda::Alias', { Properties: { Name: 'live' } }))[0];
+    for (const { props } of methods()) {
+      expect(props.Integration).toMatchObject({ Type: 'AWS_PROXY', Uri: { 'Fn::Join': ['', expect.arrayContaining([{ Ref: alias }])] } });
+    }
+  });
+
+  it('requires an API key on every route but /healthz', () => {
+    for (const { route, props } of methods()) {
+      expect([route, props.ApiKeyRequired]).toEqual([route, route !== 'GET /healthz']);
+    }
+  });
+
+  it('validates POST /score bodies against the Company model before the function runs', () => {
+    const score = methods().find((method) => method.route === 'POST /score')?.props;
+    const model = Object.keys(template.findResources('AWS::ApiGateway::Model', { Properties: { Name: 'Company' } }))[0];
+    const validator = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator', { Properties: { ValidateRequestBody: true } }))[0];
+    expect(score).toMatchObject({ RequestModels: { 'application/json': { Ref: model } }, RequestValidatorId: { Ref: validator } });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'Company',
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' }),
+    });
+  });
+
+  it.each(USAGE_TIERS)('offers the $name usage plan with its throttle and monthly quota on the v1 stage', (tier) => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      UsagePlanName: `${stage}-echo-ridge-${tier.name}`,
+      Throttle: { RateLimit: tier.rateLimit, BurstLimit: tier.burstLimit },
+      Quota: { Limit: tier.monthlyQuota, Period: 'MONTH' },
+      ApiStages: [Match.objectLike({ Stage: { Ref: Match.stringLikeRegexp('^ApiRestApiDeploymentStagev1') } })],
+    });
+  });
+
+  it('has at least two tiers, each a step up from the last', () => {
+    expect(USAGE_TIERS.length).toBeGreaterThanOrEqual(2);
+    for (const [lower, higher] of USAGE_TIERS.slice(0, -1).map((tier, i) => [tier, USAGE_TIERS[i + 1]!] as const)) {
+      expect(higher.rateLimit).toBeGreaterThan(lower.rateLimit);
+      expect(higher.burstLimit).toBeGreaterThan(lower.burstLimit);
+      expect(higher.monthlyQuota).toBeGreaterThan(lower.monthlyQuota);
+    }
+  });
+
+  it('writes a JSON access log line per request and throttles the stage as a whole', () => {
+    const stageProps = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as { Properties: Record<string, unknown> };
+    expect(stageProps.Properties).toMatchObject({ StageName: 'v1', MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }] });
+    const format = (stageProps.Properties.AccessLogSetting as { Format: string }).Format;
+    expect(JSON.parse(format)).toMatchObject({
+      requestId: '$context.requestId',
+      apiKeyId: '$context.identity.apiKeyId',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      error: '$context.error.message',
+    });
+  });
+
+  it("answers gateway errors in the handler's error shape, unknown routes with 404 and model failures with 422", () => {
+    const body = '{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"request_id":"$context.requestId"}';
+    for (const [type, status] of [
+      ['DEFAULT_4XX', undefined],
+      ['DEFAULT_5XX', undefined],
+      ['MISSING_AUTHENTICATION_TOKEN', '404'],
+      ['BAD_REQUEST_BODY', '422'],
+    ]) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: status ?? Match.absent(),
+        ResponseTemplates: { 'application/json': body },
+      });
+    }
+  });
+
+  it(STAGES[stage].apiProvisionedConcurrency ? 'keeps API instances initialised' : 'runs the API without provisioned concurrency', () => {
+    const concurrency = STAGES[stage].apiProvisionedConcurrency;
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      ProvisionedConcurrencyConfig: concurrency ? { ProvisionedConcurrentExecutions: concurrency } : Match.absent(),
+    });
+  });
+
+  it('grants score-api the table and the stored contexts, nothing else', () => {
+    const { props } = serviceFunction(template, stage, 'score-api');
+    const statements = roleStatements(template, props).filter((statement) => ![statement.Action].flat()[0]?.startsWith('logs:'));
+    const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0] ?? '';
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+        Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }],
+      },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/contexts/*']] } },
+    ]);
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { defineApp } from '../lib/app.js';
+
+/** Stacks are only constructed here, not synthesized, so no bundling either. */
+const app = (context: Record<string, unknown>) => new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+
+describe('the CDK app', () => {
+  it('defines every stage when no stage is named, so that `pnpm synth` checks them all', () => {
+    expect(defineApp(app({})).map((stack) => stack.stackName)).toEqual(['staging-echo-ridge', 'prod-echo-ridge']);
+  });
+
+  it.each(['staging', 'prod'])('defines only the stage named by -c stage=%s', (stage) => {
+    const stacks = defineApp(app({ stage }));
+    expect(stacks.map((stack) => stack.stackName)).toEqual([`${stage}-echo-ridge`]);
+    // Env-agnostic: synthesizing needs no account lookup, and deploy targets the operator's credentials.
+    expect(stacks[0]?.environment).toBe('aws://unknown-account/unknown-region');
+  });
+
+  it('refuses an unknown stage instead of deploying something half-configured', () => {
+    expect(() => defineApp(app({ stage: 'production' }))).toThrow('-c stage must be one of staging, prod; got "production"');
+  });
+});

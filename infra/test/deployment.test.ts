@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { STAGE_NAMES } from '../lib/stage.js';
+import { serviceFunction, synthesize } from './synth.js';
+
+describe.each(STAGE_NAMES)('safe deploys (%s)', (stage) => {
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: Record<string, unknown>; UpdatePolicy?: unknown }>;
+  const idOf = (type: string, props: Record<string, unknown>) => Object.keys(template.findResources(type, { Properties: props }))[0];
+  beforeAll(() => {
+    template = synthesize(stage).template;
+    resources = template.toJSON().Resources as typeof resources;
+  });
+
+  it('points the live alias at the current version of score-api and lets CodeDeploy move it', () => {
+    const { id: fn } = serviceFunction(template, stage, 'score-api');
+    const alias = resources[idOf('AWS::Lambda::Alias', { Name: 'live' }) ?? ''];
+    const version = (alias?.Properties.FunctionVersion as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resources[version]).toMatchObject({ Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: fn } } });
+    expect(alias?.UpdatePolicy).toEqual({
+      CodeDeployLambdaAliasUpdate: {
+        ApplicationName: { Ref: idOf('AWS::CodeDeploy::Application', { ApplicationName: `${stage}-echo-ridge-api` }) },
+        DeploymentGroupName: { Ref: idOf('AWS::CodeDeploy::DeploymentGroup', { DeploymentGroupName: `${stage}-echo-ridge-api-canary` }) },
+      },
+    });
+  });
+
+  it('shifts 10 % of the traffic for 5 minutes, then the rest, and rolls back on the error and latency alarms', () => {
+    const alarm = (name: string) => ({ Ref: idOf('AWS::CloudWatch::Alarm', { AlarmName: `${stage}-echo-ridge-${name}` }) });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentGroupName: `${stage}-echo-ridge-api-canary`,
+      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: alarm('HighErrorRate') }, { Name: alarm('HighLatencyP99') }, { Name: alarm('HighLatencyP95') }] },
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+  });
+
+  it('lets API Gateway invoke the alias only, never the bare function', () => {
+    const alias = idOf('AWS::Lambda::Alias', { Name: 'live' });
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } })).map(
+      (resource) => (resource as { Properties: { FunctionName: unknown } }).Properties.FunctionName,
+    );
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const target of permissions) expect(target).toEqual({ Ref: alias });
+  });
+
+  it('outputs what DEPLOY.md tells operators to look up', () => {
+    expect(Object.keys(template.toJSON().Outputs as Record<string, unknown>).sort()).toEqual(
+      ['ApiUrl', 'DashboardUrl', 'DataBucket', 'DeploymentGroup', 'PageTopicArn', 'Table', 'TicketTopicArn', 'premiumUsagePlanId', 'standardUsagePlanId'].sort(),
+    );
+  });
+});
