@@ -4,12 +4,12 @@
  * the runtime and DynamoDB Local share this machine's cores.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { mkdir, open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { loadApiKeys } from '../src/api-keys.js';
 import { freePort } from '../src/free-port.js';
+import { DEFAULT_KEYS_FILE } from '../src/runtime.js';
 import { company } from '../test/support/company-record.js';
 import { summarize } from './percentiles.js';
 
@@ -17,27 +17,30 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const WARMUP = { rate: 50, seconds: 5 };
 const STEPS = [100, 200].map((rate) => ({ rate, seconds: 20 }));
 
+/**
+ * Starts the runtime with its output going straight to a file: a pipe to this process, busy running
+ * the load generator, would fill and block the runtime's logging. The key is the one `pnpm start`
+ * keeps in .local/api-keys.json.
+ */
 async function startService(port: number) {
   await mkdir(`${REPO}.bench`, { recursive: true });
-  const log = createWriteStream(`${REPO}.bench/local-runtime.log`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/start.ts', '--port', String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.pipe(log);
+  const log = await open(`${REPO}.bench/local-runtime.log`, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/start.ts', '--port', String(port)], { cwd: REPO, stdio: ['ignore', log.fd, log.fd] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const key = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      log.write(`${line}\n`);
-      const match = /^\s+API key\s+(\S+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`pnpm start's runtime exited before it was ready: see ${REPO}.bench/local-runtime.log`)));
-  });
+  let running = true;
+  void exited.then(() => (running = false));
+  const url = `http://127.0.0.1:${port}`;
+  while (!(await fetch(`${url}/healthz`).then((response) => response.ok, () => false))) {
+    if (!running) throw new Error(`pnpm start's runtime exited before it was ready: see ${REPO}.bench/local-runtime.log`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const { keys } = await loadApiKeys(`${REPO}${DEFAULT_KEYS_FILE}`);
   const stop = async () => {
     child.kill('SIGINT');
     await exited;
-    log.end();
+    await log.close();
   };
-  return { key, stop };
+  return { url, key: keys[0]!.value, stop };
 }
 
 async function load(url: string, key: string, rate: number, seconds: number) {
@@ -64,10 +67,9 @@ async function load(url: string, key: string, rate: number, seconds: number) {
   return { result, latencies };
 }
 
-const port = await freePort();
-const service = await startService(port);
+const service = await startService(await freePort());
 try {
-  const url = `http://127.0.0.1:${port}`;
+  const { url } = service;
   await load(url, service.key, WARMUP.rate, WARMUP.seconds);
   console.log(`POST /score over HTTP: autocannon -> local API Gateway -> handler -> DynamoDB Local, all on this machine (after ${WARMUP.seconds} s warm-up at ${WARMUP.rate} req/s)`);
   for (const { rate, seconds } of STEPS) {
