@@ -1,0 +1,136 @@
+import { resolve } from 'node:path';
+import { createHandler } from '@echo-ridge/batch';
+import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { LOCAL_AWS } from './dynamodb-local.js';
+import { ensureBatchResources, s3Client, sqsClient, startFauxqsServer, type BatchResources, type Fauxqs } from './fauxqs.js';
+import { startInbox, type Inbox } from './inbox.js';
+import { startS3ToSqsBridge } from './s3-sqs-bridge.js';
+import { createSandboxPool } from './sandbox-pool.js';
+import { startSqsPoller } from './sqs-poller.js';
+
+/** What the stack gives the batch function and its queue (infra/lib/batch.ts). */
+export const BATCH_FUNCTION = {
+  functionName: 'echo-ridge-batch',
+  memoryLimitInMB: 1536,
+  timeoutMs: 5 * 60_000,
+  batchSize: 10,
+  maxConcurrency: 10,
+  maxReceiveCount: 3,
+  bucket: 'echo-ridge-data',
+  queue: 'echo-ridge-batch',
+  deadLetterQueue: 'echo-ridge-batch-dlq',
+} as const;
+
+/** The environment the stack gives the batch function, pointed at the emulators. */
+export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpoint: string; tableName: string; queueUrl: string }): Record<string, string> {
+  return {
+    TABLE_NAME: target.tableName,
+    BUCKET_NAME: BATCH_FUNCTION.bucket,
+    QUEUE_URL: target.queueUrl,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ENDPOINT_URL_DYNAMODB: target.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_S3: target.fauxqsEndpoint,
+    AWS_ENDPOINT_URL_SQS: target.fauxqsEndpoint,
+    POWERTOOLS_SERVICE_NAME: 'batch',
+    POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+  };
+}
+
+export interface BatchRuntimeOptions {
+  dynamoDbEndpoint: string;
+  tableName: string;
+  /** Watch these folders (relative to the working directory); no inbox without them. */
+  inbox?: { inboxDir: string; outboxDir: string };
+  /** Added to (or overriding) the function's environment, e.g. a smaller CHUNK_BYTES. */
+  functionEnv?: Record<string, string>;
+  /** See PollerOptions.retryAfterSeconds; unset, failed messages wait out the visibility timeout as on AWS. */
+  retryAfterSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface BatchRuntime {
+  fauxqs: Fauxqs;
+  resources: BatchResources;
+  bucket: string;
+  /** The batch function's environment on these emulators. */
+  functionEnv: Record<string, string>;
+  /** Batch records, as the function writes them. */
+  runs: BatchRunStore;
+  /** With the `inbox` option: the watcher, and its folders as absolute paths. */
+  inbox?: Inbox & { inboxDir: string; outboxDir: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The batch side of the service on this machine: fauxqs with the stack's bucket, queue and DLQ, the
+ * S3→SQS bridge for incoming/*.jsonl, the queue polled into the real batch handler, and the inbox
+ * when asked for.
+ * `stop` ends everything it started, in reverse order.
+ */
+export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<BatchRuntime> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const fauxqs = await startFauxqsServer();
+  const stops: (() => Promise<void>)[] = [() => fauxqs.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const { bucket } = BATCH_FUNCTION;
+    const resources = await ensureBatchResources(fauxqs.endpoint, {
+      bucket,
+      queue: BATCH_FUNCTION.queue,
+      deadLetterQueue: BATCH_FUNCTION.deadLetterQueue,
+      visibilityTimeoutSeconds: (6 * BATCH_FUNCTION.timeoutMs) / 1000,
+      maxReceiveCount: BATCH_FUNCTION.maxReceiveCount,
+    });
+    const s3 = s3Client(fauxqs.endpoint);
+    const sqs = sqsClient(fauxqs.endpoint);
+    stops.push(() => {
+      s3.destroy();
+      sqs.destroy();
+      return Promise.resolve();
+    });
+    const functionEnv = { ...batchFunctionEnv({ dynamoDbEndpoint: options.dynamoDbEndpoint, fauxqsEndpoint: fauxqs.endpoint, tableName: options.tableName, queueUrl: resources.queueUrl }), ...options.functionEnv };
+    const pool = createSandboxPool<SQSEvent, SQSBatchResponse>(() => createHandler(functionEnv), { ...BATCH_FUNCTION, region: LOCAL_AWS.region });
+    const poller = startSqsPoller({
+      sqs,
+      queueUrl: resources.queueUrl,
+      queueArn: resources.queueArn,
+      region: LOCAL_AWS.region,
+      invoke: (event) => pool.invoke(event),
+      batchSize: BATCH_FUNCTION.batchSize,
+      concurrency: BATCH_FUNCTION.maxConcurrency,
+      retryAfterSeconds: options.retryAfterSeconds,
+      onError: (error) => log(`batch function: ${(error as Error).message}`),
+    });
+    stops.push(() => poller.stop());
+    const bridge = startS3ToSqsBridge({
+      s3,
+      sqs,
+      bucket,
+      prefix: 'incoming/',
+      suffix: '.jsonl',
+      queueUrl: resources.queueUrl,
+      region: LOCAL_AWS.region,
+      onError: (error) => log(`S3 notification bridge: ${(error as Error).message}`),
+    });
+    stops.push(() => bridge.stop());
+    const runs = createBatchRunStore({
+      client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: options.dynamoDbEndpoint }),
+      tableName: options.tableName,
+      retentionDays: 1,
+    });
+    let inbox: BatchRuntime['inbox'];
+    if (options.inbox) {
+      const folders = { inboxDir: resolve(options.inbox.inboxDir), outboxDir: resolve(options.inbox.outboxDir) };
+      const watcher = await startInbox({ ...folders, s3, bucket, getBatch: (batchId) => runs.get(batchId), log });
+      stops.push(() => watcher.stop());
+      inbox = Object.assign(watcher, folders);
+    }
+    return { fauxqs, resources, bucket, functionEnv, runs, inbox, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
