@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadApiKeys, type ApiKey } from './api-keys.js';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { scoreApiResources } from './api-resources.js';
+import { startBatchRuntime, type BatchRuntime, type BatchRuntimeOptions } from './batch-runtime.js';
 import { startGateway } from './gateway.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   functionEnv?: Record<string, string>;
   /** Where the gateway reports failed invocations, as CloudWatch would show them. */
   log?: (message: string) => void;
+  /** The batch side: the inbox and outbox folders (none unless given), the batch function's environment. */
+  batch?: Pick<BatchRuntimeOptions, 'inbox' | 'functionEnv' | 'retryAfterSeconds' | 'log'>;
 }
 
 export interface Runtime {
@@ -43,17 +46,20 @@ export interface Runtime {
   /** True when this start created the keys file with a new dev key. */
   keysCreated: boolean;
   dynamoDb: DynamoDbLocal;
+  /** fauxqs, the batch queue and the inbox (batch-runtime.ts). */
+  batch: BatchRuntime;
   stop(): Promise<void>;
 }
 
 /**
- * The whole service on this machine: DynamoDB Local with the stack's table, and the real score
- * handler behind the API Gateway emulation. `stop` ends everything it started.
+ * The whole service on this machine: DynamoDB Local with the stack's table, the real score handler
+ * behind the API Gateway emulation, and the batch pipeline on fauxqs. `stop` ends everything it started.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const keysFile = resolve(options.keysFile ?? DEFAULT_KEYS_FILE);
   const { keys, created } = await loadApiKeys(keysFile);
   const dynamoDb = await startDynamoDbLocal({ dbPath: options.persistDir });
+  let batch: BatchRuntime | undefined;
   try {
     await ensureScoreTable(dynamoDb.endpoint, DEFAULT_TABLE_NAME);
     // What the Lambda runtime puts in the process environment, where the SDK and Powertools read it:
@@ -75,6 +81,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...SCORE_FUNCTION,
       region: LOCAL_AWS.region,
     });
+    batch = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: DEFAULT_TABLE_NAME, ...options.batch });
     const gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_PORT,
@@ -90,12 +97,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       keysFile,
       keysCreated: created,
       dynamoDb,
+      batch,
       async stop() {
         await gateway.close();
+        await batch?.stop();
         await dynamoDb.stop();
       },
     };
   } catch (error) {
+    await batch?.stop();
     await dynamoDb.stop();
     throw error;
   }

@@ -4,7 +4,8 @@ import { DEFAULT_PORT, startRuntime } from './runtime.js';
 const USAGE = `Usage: pnpm start [--persist DIR] [--port N]
 
 Starts Echo Ridge locally: DynamoDB Local (in memory unless --persist DIR) with the stack's table,
-and the score API on http://127.0.0.1:${DEFAULT_PORT} behind an API Gateway emulation.`;
+the score API on http://127.0.0.1:${DEFAULT_PORT} behind an API Gateway emulation, and the batch
+pipeline on fauxqs (S3 and SQS): a .jsonl file dropped in ./inbox/ is scored into ./outbox/.`;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -25,7 +26,7 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const runtime = await startRuntime({ port: options.port, persistDir: options.persistDir });
+  const runtime = await startRuntime({ port: options.port, persistDir: options.persistDir, batch: { inbox: { inboxDir: 'inbox', outboxDir: 'outbox' } } });
   const key = runtime.apiKey.value;
   console.log(`
 Echo Ridge is running locally.
@@ -33,6 +34,9 @@ Echo Ridge is running locally.
   API        ${runtime.url}
   API key    ${key}  (${runtime.keysCreated ? 'new, saved in' : 'from'} ${runtime.keysFile})
   DynamoDB   ${runtime.dynamoDb.endpoint}, pid ${runtime.dynamoDb.pid}, ${options.persistDir ? `data kept in ${options.persistDir}` : 'in memory'}
+  S3 + SQS   ${runtime.batch.fauxqs.endpoint} (fauxqs, in memory): bucket ${runtime.batch.bucket}, batch queue and its DLQ
+  Inbox      ${runtime.batch.inbox?.inboxDir}: a .jsonl file dropped here is scored as a batch
+  Outbox     ${runtime.batch.inbox?.outboxDir}: <name>.results.jsonl and <name>.errors.jsonl
 
 Score a company, then read it back:
 
@@ -40,13 +44,18 @@ Score a company, then read it back:
     -H 'x-api-key: ${key}' -H 'content-type: application/json' --data-binary @-
   curl -s ${runtime.url}/scores/co-11-00000 -H 'x-api-key: ${key}'
 
+Score a file as a batch, then read its record (the batch id is in the summary line):
+
+  cp examples/companies.jsonl inbox/
+  curl -s ${runtime.url}/batches/<batch id> -H 'x-api-key: ${key}'
+
 Press Ctrl-C to stop.
 `);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the gateway and DynamoDB Local (pid ${runtime.dynamoDb.pid})…`);
+    console.log(`\n${signal}: stopping the gateway, the batch pipeline, fauxqs and DynamoDB Local (pid ${runtime.dynamoDb.pid})…`);
     runtime.stop().then(
       () => process.exit(0),
       (error: unknown) => {
