@@ -4,16 +4,17 @@
  * the time a fresh Node process takes to import it, which is the function's INIT phase.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const REPO = new URL('../../../', import.meta.url);
-const OUT_DIR = fileURLToPath(new URL('.bench/score-api/', REPO));
-const BUNDLE = `${OUT_DIR}handler.mjs`;
 const RUNS = 15;
 
-await mkdir(OUT_DIR, { recursive: true });
+const outDir = await mkdtemp(join(tmpdir(), 'echo-ridge-score-api-'));
+const BUNDLE = join(outDir, 'handler.mjs');
 await build({
   entryPoints: [fileURLToPath(new URL('../src/handler.ts', import.meta.url))],
   outfile: BUNDLE,
@@ -46,6 +47,7 @@ for (let i = 0; i < RUNS; i++) {
   if (child.status !== 0) throw new Error(`importing the bundle failed:\n${child.stderr}`);
   times.push(Number(child.stdout.trim()));
 }
+await rm(outDir, { recursive: true });
 times.sort((a, b) => a - b);
 const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
 
