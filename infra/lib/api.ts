@@ -43,8 +43,26 @@ export const STAGE_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
 /** The API version in the URL path; a breaking change gets a new stage beside this one. */
 export const API_STAGE = 'v1';
 
-/** Gateway-made errors take the handler's error shape, so clients parse one format. */
-const ERROR_BODY = `{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"request_id":"$context.requestId"}`;
+/** The handler's error shape, for the errors API Gateway answers by itself. */
+const errorBody = (code: string, message: string) => `{"error":{"code":"${code}","message":${message}},"request_id":"$context.requestId"}`;
+
+/**
+ * API Gateway's own errors with the codes the handler and the local gateway use, so that a client
+ * parses one format: [type, status if not API Gateway's, code, message]. Gateway templates are not
+ * VTL and cannot escape text, so these messages are fixed; any other type keeps API Gateway's message.
+ */
+const GATEWAY_ERRORS: readonly (readonly [ResponseType, string | undefined, string, string])[] = [
+  [ResponseType.INVALID_API_KEY, undefined, 'FORBIDDEN', 'Missing or unknown API key: send a valid key in the x-api-key header.'],
+  [ResponseType.THROTTLED, undefined, 'THROTTLED', 'Too many requests for this API key: slow down and retry.'],
+  [ResponseType.QUOTA_EXCEEDED, undefined, 'QUOTA_EXCEEDED', "This API key's monthly quota is used up: wait for the next month or move to a higher tier."],
+  [ResponseType.REQUEST_TOO_LARGE, undefined, 'PAYLOAD_TOO_LARGE', 'The request body is larger than API Gateway accepts: send fewer companies per request.'],
+  // The API has no IAM authorisation, so a missing token only ever means an unknown route or method.
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'NOT_FOUND', 'No such route or method: see the API reference.'],
+  // The company model refused the body; for a schema violation that is the handler's 422.
+  [ResponseType.BAD_REQUEST_BODY, '422', 'VALIDATION_FAILED', 'The body is not a company record: it must be JSON with every required field of the right type.'],
+  [ResponseType.INTEGRATION_TIMEOUT, undefined, 'GATEWAY_TIMEOUT', 'The function did not answer in time: retry later.'],
+  [ResponseType.INTEGRATION_FAILURE, undefined, 'BAD_GATEWAY', 'The function failed to answer: retry later.'],
+];
 
 export interface ApiProps {
   readonly stage: StageConfig;
@@ -121,19 +139,11 @@ export class Api extends Construct {
       },
     });
 
-    for (const [type, statusCode] of [
-      [ResponseType.DEFAULT_4XX, undefined],
-      [ResponseType.DEFAULT_5XX, undefined],
-      // The API has no IAM authorisation, so a missing token only ever means an unknown route.
-      [ResponseType.MISSING_AUTHENTICATION_TOKEN, '404'],
-      // A body the company model refuses is the same schema error the handler reports as 422.
-      [ResponseType.BAD_REQUEST_BODY, '422'],
-    ] as const) {
-      this.restApi.addGatewayResponse(type.responseType, {
-        type,
-        statusCode,
-        templates: { 'application/json': ERROR_BODY },
-      });
+    for (const [type, statusCode, code, message] of GATEWAY_ERRORS) {
+      this.restApi.addGatewayResponse(type.responseType, { type, statusCode, templates: { 'application/json': errorBody(code, JSON.stringify(message)) } });
+    }
+    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
+      this.restApi.addGatewayResponse(type.responseType, { type, templates: { 'application/json': errorBody('$context.error.responseType', '$context.error.messageString') } });
     }
 
     const integration = new LambdaIntegration(this.alias, { allowTestInvoke: false });

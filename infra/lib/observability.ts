@@ -102,7 +102,7 @@ export class Observability extends Construct {
     const serverErrors = apiStage.metricServerError({ statistic: Stats.SUM });
     const errorRate = new MathExpression({ expression: '100 * errors / requests', usingMetrics: { errors: serverErrors, requests }, label: '5xx rate (%)' });
     const errorBudget = Number((1 - RUNBOOK.availabilitySlo).toPrecision(6));
-    // One dashboard graph draws every window, so each window's metrics get ids of their own.
+    // The dashboard draws several windows in one graph, so each window's metrics get ids of their own.
     const burnRate = (window: Duration) => {
       const [errors, total] = [`errors${span(window)}`, `requests${span(window)}`];
       return new MathExpression({
@@ -218,9 +218,10 @@ export class Observability extends Construct {
         [
           graph('API latency (ms)', [latency('p50'), latency('p95'), latency('p99')], [line(RUNBOOK.highLatency.p95.threshold, 'p95 SLO'), line(RUNBOOK.highLatency.p99.threshold, 'p99 SLO')]),
           graph('API 5xx rate (%)', [errorRate], [line(RUNBOOK.highErrorRate.threshold, 'HighErrorRate')]),
+          // The long windows: the short ones only confirm that a burn is still going on.
           graph(
             'Error budget burn rate',
-            [...new Set(RUNBOOK.burnRates.flatMap((rule) => [rule.longWindow, rule.shortWindow]))].map(burnRate),
+            RUNBOOK.burnRates.map((rule) => burnRate(rule.longWindow)),
             RUNBOOK.burnRates.map((rule) => line(rule.factor, `${rule.name} ${rule.factor}×`)),
           ),
         ],

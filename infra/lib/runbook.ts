@@ -34,8 +34,8 @@ export interface Runbook {
   /** Percentage of successful `/healthz` canary runs. */
   readonly serviceDown: AlarmRule & { readonly canaryRate: Duration };
   readonly burnRates: readonly BurnRateRule[];
-  /** Drift alerts raised by the daily context refresh. */
-  readonly driftDetected: AlarmRule;
+  /** Drift alerts raised by the daily context refresh; each alert's own severity decides who hears of it. */
+  readonly driftDetected: Omit<AlarmRule, 'severity'>;
   /** A function's maximum memory used, as a percentage of its configured memory. */
   readonly highMemoryUsage: AlarmRule;
   /** DynamoDB SuccessfulRequestLatency p95 in milliseconds, for the slowest operation. */
@@ -75,7 +75,7 @@ export const RUNBOOK: Runbook = {
     { name: 'Page', factor: 10, longWindow: Duration.hours(3), shortWindow: Duration.minutes(15), severity: 'critical' },
     { name: 'Ticket', factor: 2, longWindow: Duration.hours(24), shortWindow: Duration.hours(2), severity: 'warning' },
   ],
-  driftDetected: { threshold: 0, period: Duration.days(1), evaluationPeriods: 1, severity: 'warning' },
+  driftDetected: { threshold: 0, period: Duration.days(1), evaluationPeriods: 1 },
   highMemoryUsage: { threshold: 80, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
   databaseSlowQueries: { threshold: 50, period: Duration.minutes(5), evaluationPeriods: 3, severity: 'warning' },
   dlqNotEmpty: { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 1, severity: 'warning' },
@@ -83,5 +83,6 @@ export const RUNBOOK: Runbook = {
   adapterFailureRate: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'critical' },
   divergenceFlags: { threshold: 50, period: Duration.minutes(15), evaluationPeriods: 1, severity: 'warning' },
   blendLatency: { threshold: 50, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
-  contextAge: { threshold: 24, period: Duration.hours(1), evaluationPeriods: 1, severity: 'warning' },
+  // The refresh reports once a day; a day-long period keeps the state from one report to the next.
+  contextAge: { threshold: 24, period: Duration.days(1), evaluationPeriods: 1, severity: 'warning' },
 };

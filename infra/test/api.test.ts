@@ -93,20 +93,27 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     });
   });
 
-  it("answers gateway errors in the handler's error shape, unknown routes with 404 and model failures with 422", () => {
-    const body = '{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"request_id":"$context.requestId"}';
-    for (const [type, status] of [
-      ['DEFAULT_4XX', undefined],
-      ['DEFAULT_5XX', undefined],
-      ['MISSING_AUTHENTICATION_TOKEN', '404'],
-      ['BAD_REQUEST_BODY', '422'],
-    ]) {
-      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-        ResponseType: type,
-        StatusCode: status ?? Match.absent(),
-        ResponseTemplates: { 'application/json': body },
-      });
-    }
+  it.each([
+    ['INVALID_API_KEY', undefined, 'FORBIDDEN'],
+    ['THROTTLED', undefined, 'THROTTLED'],
+    ['QUOTA_EXCEEDED', undefined, 'QUOTA_EXCEEDED'],
+    ['REQUEST_TOO_LARGE', undefined, 'PAYLOAD_TOO_LARGE'],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', 'NOT_FOUND'],
+    ['BAD_REQUEST_BODY', '422', 'VALIDATION_FAILED'],
+    ['INTEGRATION_TIMEOUT', undefined, 'GATEWAY_TIMEOUT'],
+    ['INTEGRATION_FAILURE', undefined, 'BAD_GATEWAY'],
+    ['DEFAULT_4XX', undefined, '$context.error.responseType'],
+    ['DEFAULT_5XX', undefined, '$context.error.responseType'],
+  ])("answers API Gateway's %s in the handler's error shape (status %s, code %s)", (type, status, code) => {
+    const found = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }));
+    expect(found).toHaveLength(1);
+    const props = (found[0] as { Properties: { StatusCode?: string; ResponseTemplates: Record<string, string> } }).Properties;
+    expect(props.StatusCode).toBe(status);
+    const body = props.ResponseTemplates['application/json'] ?? '';
+    // The API Gateway variables stand in for values it fills in; the rest must already be the JSON clients get.
+    const filled = JSON.parse(body.replace('$context.error.messageString', '"message"').replace(/\$context\.[\w.]+/g, 'X')) as { error: { code: string; message: string }; request_id: string };
+    expect(filled).toEqual({ error: { code: code.startsWith('$') ? 'X' : code, message: expect.any(String) }, request_id: 'X' });
+    expect(body).toContain('"request_id":"$context.requestId"');
   });
 
   it(STAGES[stage].apiProvisionedConcurrency ? 'keeps API instances initialised' : 'runs the API without provisioned concurrency', () => {

@@ -195,8 +195,8 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
 
   it('ContextStale: a normalization context older than 24 hours opens a ticket', () => {
     const props = alarm('ContextStale');
-    fires(props, 24, 3600, 1);
-    expect(stat(props, 'm1')).toEqual(['EchoRidge', 'NormContextAgeHours', 'Maximum', 3600, { service: name('context-refresh') }]);
+    fires(props, 24, 86400, 1);
+    expect(stat(props, 'm1')).toEqual(['EchoRidge', 'NormContextAgeHours', 'Maximum', 86400, { service: name('context-refresh') }]);
     routedTo(props, 'ticket');
   });
 
