@@ -44,6 +44,8 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     const run = await emulators.runs.get(batchId);
     expect(run).toMatchObject({ status: 'completed', total: 120, successful: 120, failed: 0, chunk_count: 1, results_key: `results/${batchId}.jsonl`, errors_key: `errors/${batchId}.jsonl` });
     expect(run?.companies_per_minute).toBeGreaterThan(0);
+    expect(Date.parse(run!.started_at!)).toBeLessThanOrEqual(Date.parse(run!.completed_at!));
+    expect(Date.parse(run!.started_at!)).toBeGreaterThanOrEqual(Date.parse(run!.created_at));
     expect(ids(await emulators.readText(run!.results_key))).toEqual(EXAMPLE_LINES.map((line) => (JSON.parse(line) as { company_id: string }).company_id));
     await expect(emulators.readText(run!.errors_key)).resolves.toBe('');
     await expect(emulators.countBatchItems(batchId)).resolves.toBe(120);

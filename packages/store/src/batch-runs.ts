@@ -90,8 +90,9 @@ export async function createBatchRun(table: TableContext, draft: NewBatchRun): P
     finished_chunks: new Set(),
     leases: {},
   };
-  // DynamoDB has no empty sets: finished_chunks comes into being with the first finished chunk.
-  const { finished_chunks: _none, ...item } = run;
+  // DynamoDB has no empty sets: finished_chunks comes into being with the first finished chunk; and
+  // started_at is left out so that the first claim's if_not_exists sets it (a NULL would stay).
+  const { finished_chunks: _none, started_at: _notYet, ...item } = run;
   try {
     await tableCall('create batch run', () =>
       table.client.send(

@@ -21,7 +21,8 @@ export const FileBatchFields = {
   results_key: v.string(),
   errors_key: v.string(),
   context_version: v.string(),
-  started_at: v.nullable(v.string()),
+  /** Absent until the first chunk is claimed (so that the claim can set it with if_not_exists). */
+  started_at: v.optional(v.nullable(v.string()), null),
   companies_per_minute: v.nullable(v.number()),
   failure_reason: v.nullable(v.string()),
   chunk_count: count,
