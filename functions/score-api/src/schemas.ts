@@ -1,5 +1,5 @@
 import { CompanySchema, HybridRequestSchema, ScorePayloadSchema, STRATEGIES, ValidationIssueSchema } from '@echo-ridge/engine';
-import { BatchRecordSchema } from '@echo-ridge/store';
+import { BatchRecordSchema, FileBatchSchema } from '@echo-ridge/store';
 import * as v from 'valibot';
 import { PageQueryEntries, QueryFlagSchema } from './http/query.js';
 
@@ -133,6 +133,8 @@ export const BatchRecordResponseSchema = withRequestId({
   created_at,
   completed_at,
   summary: BatchSummarySchema,
+  /** A batch of a JSONL file dropped in the bucket: its source, outputs, context, timing and chunk progress. */
+  file: v.optional(FileBatchSchema),
   /** With ?scores=true: one page of the batch's scores, in input order. */
   scores: v.optional(v.array(ScorePayloadSchema)),
   next_cursor: v.optional(v.nullable(v.string())),

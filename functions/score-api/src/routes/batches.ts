@@ -1,3 +1,5 @@
+import { FileBatchSchema } from '@echo-ridge/store';
+import * as v from 'valibot';
 import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
@@ -19,6 +21,8 @@ export async function readBatch({ event, params }: RouteRequest, { store }: Serv
     completed_at: record.completed_at,
     summary: batchSummary(record.total, record.successful),
   };
+  const file = v.safeParse(FileBatchSchema, record);
+  if (file.success) body.file = file.output;
   if (scores) {
     const page = await store.batchScores(batchId, { limit, cursor });
     body.scores = page.items.map((stored) => stored.payload);
