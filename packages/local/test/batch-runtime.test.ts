@@ -3,15 +3,15 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
+import type { BatchRuntime } from '../src/batch-runtime.js';
 import { sqsClient } from '../src/fauxqs.js';
-import { startBatchRuntime, type BatchRuntime } from '../src/batch-runtime.js';
-import { ensureScoreTable } from '../src/score-table.js';
+import { startRuntime, type Runtime } from '../src/runtime.js';
 import { EXAMPLE_LINES } from './support/companies.js';
-import { TABLE_NAME, useEmulatorCredentials } from './support/emulators.js';
+import { useEmulatorCredentials } from './support/emulators.js';
 
-let dynamoDb: DynamoDbLocal;
-let runtime: BatchRuntime;
+/** `pnpm start`'s runtime on free ports, with its inbox and outbox in a temporary folder and failed messages retried at once. */
+let runtime: Runtime;
+let batch: BatchRuntime;
 let sqs: SQSClient;
 let folder: string;
 const logged: string[] = [];
@@ -19,23 +19,25 @@ const logged: string[] = [];
 beforeAll(async () => {
   useEmulatorCredentials();
   folder = await mkdtemp(join(tmpdir(), 'echo-ridge-batch-'));
-  dynamoDb = await startDynamoDbLocal();
-  await ensureScoreTable(dynamoDb.endpoint, TABLE_NAME);
-  runtime = await startBatchRuntime({
-    dynamoDbEndpoint: dynamoDb.endpoint,
-    tableName: TABLE_NAME,
-    inbox: { inboxDir: join(folder, 'inbox'), outboxDir: join(folder, 'outbox') },
-    functionEnv: { LOG_LEVEL: 'WARN' },
-    retryAfterSeconds: 0,
-    log: (line) => logged.push(line),
+  runtime = await startRuntime({
+    port: 0,
+    keysFile: join(folder, 'api-keys.json'),
+    functionEnv: { LOG_LEVEL: 'SILENT' },
+    log: () => undefined,
+    batch: {
+      inbox: { inboxDir: join(folder, 'inbox'), outboxDir: join(folder, 'outbox') },
+      functionEnv: { LOG_LEVEL: 'SILENT' },
+      retryAfterSeconds: 0,
+      log: (line) => logged.push(line),
+    },
   });
-  sqs = sqsClient(runtime.fauxqs.endpoint);
+  batch = runtime.batch;
+  sqs = sqsClient(batch.fauxqs.endpoint);
 });
 
 afterAll(async () => {
   sqs?.destroy();
   await runtime?.stop();
-  await dynamoDb?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -54,10 +56,12 @@ const queueCounts = async (queueUrl: string) => {
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 };
 
-describe('the local batch runtime (bridge, poller, inbox)', () => {
+const ids = (lines: readonly string[]) => lines.map((line) => (JSON.parse(line) as { company_id: string }).company_id);
+
+describe('pnpm start: the batch pipeline beside the API', () => {
   it('parks a poison message in the dead-letter queue after three receives, and acknowledges the S3 test event', async () => {
-    const { queueUrl, deadLetterQueueUrl } = runtime.resources;
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: runtime.bucket }) }));
+    const { queueUrl, deadLetterQueueUrl } = batch.resources;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: batch.bucket }) }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'this is not an S3 event' }));
 
     const parked = await until(async () => {
@@ -69,17 +73,31 @@ describe('the local batch runtime (bridge, poller, inbox)', () => {
     await until(async () => ((await queueCounts(queueUrl)) === 0 ? true : undefined));
   });
 
-  it('turns a file dropped in the inbox into results and errors in the outbox, with a summary line', async () => {
-    const inbox = runtime.inbox!;
+  it('turns a file dropped in the inbox into results and errors in the outbox, a summary line, and a batch at GET /batches/{id}', async () => {
+    const inbox = batch.inbox!;
     await copyFile(new URL('../../../examples/companies.jsonl', import.meta.url), join(inbox.inboxDir, 'companies.jsonl'));
 
     const run = await until(() => Promise.resolve(inbox.finished.get('companies.jsonl')));
     expect(run).toMatchObject({ status: 'completed', total: 120, successful: 120, failed: 0 });
     const results = (await readFile(join(inbox.outboxDir, 'companies.results.jsonl'), 'utf8')).trim().split('\n');
-    expect(results.map((line) => (JSON.parse(line) as { company_id: string }).company_id)).toEqual(
-      EXAMPLE_LINES.map((line) => (JSON.parse(line) as { company_id: string }).company_id),
-    );
+    expect(ids(results)).toEqual(ids(EXAMPLE_LINES));
     await expect(readFile(join(inbox.outboxDir, 'companies.errors.jsonl'), 'utf8')).resolves.toBe('');
     expect(logged).toContainEqual(expect.stringMatching(new RegExp(`^inbox/companies\\.jsonl: batch ${run.batch_id} 120 lines, 120 scored, 0 failed in \\d+\\.\\d\\d s$`)));
+
+    const response = await fetch(`${runtime.url}/batches/${run.batch_id}`, { headers: { 'x-api-key': runtime.apiKey.value } });
+    expect(response.status).toBe(200);
+    await expect(response.json()).resolves.toMatchObject({
+      batch_id: run.batch_id,
+      status: 'completed',
+      summary: { total: 120, successful: 120, failed: 0 },
+      file: {
+        source: { bucket: batch.bucket, key: 'incoming/companies.jsonl', size: (await readFile(join(inbox.inboxDir, 'companies.jsonl'))).length },
+        results_key: `results/${run.batch_id}.jsonl`,
+        errors_key: `errors/${run.batch_id}.jsonl`,
+        chunk_count: 1,
+        chunks_done: 1,
+        failure_reason: null,
+      },
+    });
   });
 });
