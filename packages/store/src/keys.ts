@@ -15,10 +15,13 @@ export const batchPartition = (batchId: string) => `BATCH#${batchId}`;
 
 export const batchKey = (batchId: string) => ({ pk: batchPartition(batchId), sk: 'BATCH' });
 
-/** Index entry of a batch member: zero-padded so the index sorts members in input order. */
+/**
+ * Index entry of a batch member: zero-padded so the index sorts members in input order; ten digits
+ * because a file batch numbers its members by line, and files run to millions of lines.
+ */
 export const batchMemberKey = (batchId: string, index: number) => ({
   gsi1pk: batchPartition(batchId),
-  gsi1sk: `ITEM#${String(index).padStart(6, '0')}`,
+  gsi1sk: `ITEM#${String(index).padStart(10, '0')}`,
 });
 
 export const COUNTERS_KEY = { pk: 'STATS', sk: 'COUNTERS' } as const;
