@@ -42,7 +42,7 @@ describe('stored scores', () => {
   it('keeps the full payload as the engine produced it, byte for byte, and counts it', async () => {
     const before = await store.companiesScored();
     const payload = verboseScorer.score(validCompany('exact-co'));
-    const [stored] = await store.saveScores([{ payload }]);
+    const stored = await store.saveScore(payload);
     const latest = await store.latestScore('exact-co');
     expect(JSON.stringify(latest?.payload)).toBe(JSON.stringify(payload));
     expect(latest).toEqual(stored);
@@ -50,25 +50,25 @@ describe('stored scores', () => {
   });
 
   it('sets the time to live RETENTION_DAYS after the write, on a table whose TTL is enabled', async () => {
-    const [stored] = await store.saveScores([{ payload: payloadOf('ttl-co') }]);
-    const key = { pk: { S: 'COMPANY#ttl-co' }, sk: { S: `SCORE#${stored!.stored_at}#${stored!.score_id}` } };
+    const stored = await store.saveScore(payloadOf('ttl-co'));
+    const key = { pk: { S: 'COMPANY#ttl-co' }, sk: { S: `SCORE#${stored.stored_at}#${stored.score_id}` } };
     const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
-    expect(Number(item.Item?.expires_at?.N)).toBe(Math.floor(Date.parse(stored!.stored_at) / 1000) + RETENTION_DAYS * 86_400);
+    expect(Number(item.Item?.expires_at?.N)).toBe(Math.floor(Date.parse(stored.stored_at) / 1000) + RETENTION_DAYS * 86_400);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
   });
 
   it('answers the latest score of a company, and nothing for an unknown one', async () => {
-    const first = await store.saveScores([{ payload: payloadOf('latest-co') }]);
-    const second = await store.saveScores([{ payload: payloadOf('latest-co') }]);
-    expect((await store.latestScore('latest-co'))?.score_id).toBe(second[0]!.score_id);
-    expect(first[0]!.score_id).not.toBe(second[0]!.score_id);
+    const first = await store.saveScore(payloadOf('latest-co'));
+    const second = await store.saveScore(payloadOf('latest-co'));
+    expect((await store.latestScore('latest-co'))?.score_id).toBe(second.score_id);
+    expect(first.score_id).not.toBe(second.score_id);
     expect(await store.latestScore('never-scored')).toBeUndefined();
   });
 
   it('pages through the history newest first, the last page without a cursor', async () => {
     const saved = [];
-    for (let i = 0; i < 5; i++) saved.push(...(await store.saveScores([{ payload: payloadOf('history-co') }])));
+    for (let i = 0; i < 5; i++) saved.push(await store.saveScore(payloadOf('history-co')));
     const seen: string[] = [];
     let cursor: string | undefined;
     const pageSizes: number[] = [];
@@ -83,7 +83,8 @@ describe('stored scores', () => {
   });
 
   it("refuses another company's cursor", async () => {
-    await store.saveScores([{ payload: payloadOf('cursor-a') }, { payload: payloadOf('cursor-a') }]);
+    await store.saveScore(payloadOf('cursor-a'));
+    await store.saveScore(payloadOf('cursor-a'));
     const page = await store.scoreHistory('cursor-a', { limit: 1 });
     expect(page.next_cursor).not.toBeNull();
     await expect(store.scoreHistory('cursor-b', { limit: 1, cursor: page.next_cursor! })).rejects.toThrow(InvalidCursorError);
@@ -91,8 +92,7 @@ describe('stored scores', () => {
 
   it('loses no write and no count when many writers store scores of one company at once', async () => {
     const before = await store.companiesScored();
-    const writes = Array.from({ length: 20 }, () => store.saveScores([{ payload: payloadOf('busy-co') }]));
-    const stored = (await Promise.all(writes)).flat();
+    const stored = await Promise.all(Array.from({ length: 20 }, () => store.saveScore(payloadOf('busy-co'))));
     expect(new Set(stored.map((item) => item.score_id)).size).toBe(20);
     expect((await store.scoreHistory('busy-co', { limit: 100 })).items).toHaveLength(20);
     expect(await store.companiesScored()).toBe(before + 20);
@@ -122,9 +122,12 @@ describe('batches', () => {
     expect((await store.getBatch('batch-once'))?.status).toBe('completed');
   });
 
-  it('lists the scores of a batch in input order, a page at a time', async () => {
+  it('stores the scores of a batch, counted, and lists them in input order, a page at a time', async () => {
     const ids = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4'];
-    await store.saveScores(ids.map((id, index) => ({ payload: payloadOf(id), batch: { batchId: 'batch-members', index } })).reverse());
+    const before = await store.companiesScored();
+    const stored = await store.saveBatchScores('batch-members', ids.map((id, index) => ({ index, payload: payloadOf(id) })).reverse());
+    expect(stored.map((score) => [score.batch_id, score.batch_index])).toEqual([4, 3, 2, 1, 0].map((index) => ['batch-members', index]));
+    expect(await store.companiesScored()).toBe(before + 5);
     const first = await store.batchScores('batch-members', { limit: 3 });
     const rest = await store.batchScores('batch-members', { limit: 3, cursor: first.next_cursor! });
     expect([...first.items, ...rest.items].map((item) => [item.company_id, item.batch_index])).toEqual(ids.map((id, index) => [id, index]));

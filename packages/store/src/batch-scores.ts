@@ -1,6 +1,5 @@
 import type { ScorePayload } from '@echo-ridge/engine';
-import { batchMemberKey, companyPartition, scoreSortKey } from './keys.js';
-import { TABLE_KEYS } from './table.js';
+import { scoreItem } from './scores.js';
 import type { TableContext } from './table-context.js';
 
 export interface FileBatchScore {
@@ -18,19 +17,12 @@ export interface FileBatchScore {
  * so scoring a line again after a crash replaces the item instead of adding a second one.
  */
 export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, line, payload }: FileBatchScore): Record<string, unknown> {
-  const scoreId = `${batchId}-${line}`;
-  const index = line - 1;
-  return {
-    pk: companyPartition(payload.company_id),
-    sk: scoreSortKey(storedAt, scoreId),
-    ...batchMemberKey(batchId, index),
-    score_id: scoreId,
+  return scoreItem(table, {
+    score_id: `${batchId}-${line}`,
     company_id: payload.company_id,
     stored_at: storedAt,
     batch_id: batchId,
-    batch_index: index,
-    // As in every stored score: the engine's JSON text, key order and numbers untouched.
-    payload: JSON.stringify(payload),
-    [TABLE_KEYS.timeToLive]: table.expiresAt(),
-  };
+    batch_index: line - 1,
+    payload,
+  });
 }

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ScorePayloadSchema, type ScorePayload } from '@echo-ridge/engine';
 import * as v from 'valibot';
+import { createBatchWriter, type TableItem } from './batch-writes.js';
 import type { Page, PageRequest } from './cursor.js';
 import { ConflictError, tableCall } from './errors.js';
 import { batchMemberKey, batchPartition, companyPartition, SCORE_PREFIX, scoreSortKey } from './keys.js';
@@ -30,43 +31,62 @@ const ScoreItemSchema = v.object({
   payload: v.pipe(v.string(), v.parseJson(), ScorePayloadSchema),
 });
 
-export interface NewScore {
-  payload: ScorePayload;
-  batch?: { batchId: string; index: number };
-}
-
-/** Enough parallel writes to fill a batch quickly without exhausting the HTTP agent's sockets. */
-const WRITE_CONCURRENCY = 16;
-
-/** Stores new scores, each under a fresh key and a condition, so that no write can replace another. */
-export async function putScores(table: TableContext, scores: readonly NewScore[]): Promise<StoredScore[]> {
-  return mapConcurrently(scores, WRITE_CONCURRENCY, (score) => putScore(table, score));
-}
-
-async function putScore(table: TableContext, { payload, batch }: NewScore): Promise<StoredScore> {
-  const stored: StoredScore = {
-    score_id: randomUUID(),
-    company_id: payload.company_id,
-    stored_at: table.now().toISOString(),
-    ...(batch && { batch_id: batch.batchId, batch_index: batch.index }),
-    payload,
-  };
-  const item = {
-    pk: companyPartition(stored.company_id),
-    sk: scoreSortKey(stored.stored_at, stored.score_id),
-    ...(batch && batchMemberKey(batch.batchId, batch.index)),
+/**
+ * The table item of a stored score. Every writer of scores builds its items here, so that the API's
+ * scores, the API's batches and file batches are all read back alike.
+ */
+export function scoreItem(table: Pick<TableContext, 'expiresAt'>, stored: StoredScore): TableItem {
+  const { company_id, stored_at, score_id, batch_id, batch_index, payload } = stored;
+  return {
+    pk: companyPartition(company_id),
+    sk: scoreSortKey(stored_at, score_id),
+    ...(batch_id !== undefined && batch_index !== undefined && batchMemberKey(batch_id, batch_index)),
     ...stored,
     payload: JSON.stringify(payload),
     [TABLE_KEYS.timeToLive]: table.expiresAt(),
   };
+}
+
+const newScore = (table: TableContext, payload: ScorePayload): StoredScore => ({
+  score_id: randomUUID(),
+  company_id: payload.company_id,
+  stored_at: table.now().toISOString(),
+  payload,
+});
+
+/** Stores one new score under a fresh key, with a condition so that it can never replace another item. */
+export async function putScore(table: TableContext, payload: ScorePayload): Promise<StoredScore> {
+  const stored = newScore(table, payload);
   try {
     await tableCall('put score', () =>
-      table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+      table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, stored), ConditionExpression: 'attribute_not_exists(pk)' })),
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
     throw error;
   }
+  return stored;
+}
+
+export interface BatchMember {
+  /** Position in the batch's input, counted from 0. */
+  index: number;
+  payload: ScorePayload;
+}
+
+/**
+ * Stores the scores of a new batch 25 to a BatchWriteItem call, several calls at once. That call takes
+ * no condition, and needs none here: every item's key holds a score id made for it a moment ago.
+ */
+export async function writeBatchScores(table: TableContext, batchId: string, members: readonly BatchMember[]): Promise<StoredScore[]> {
+  const writer = createBatchWriter(table);
+  const stored: StoredScore[] = [];
+  for (const { index, payload } of members) {
+    const score = { ...newScore(table, payload), batch_id: batchId, batch_index: index };
+    stored.push(score);
+    await writer.add(scoreItem(table, score));
+  }
+  await writer.flush();
   return stored;
 }
 
@@ -118,24 +138,4 @@ export async function batchScores(table: TableContext, batchId: string, page: Pa
     page,
   );
   return { items: result.items.map((item) => v.parse(ScoreItemSchema, item)), next_cursor: result.next_cursor };
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; after a failure it starts no new task. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ScorePayload } from '@echo-ridge/engine';
 import { getBatch, putBatch, type BatchRecord } from './batches.js';
 import { addCompaniesScored, companiesScored } from './counters.js';
 import type { PageRequest } from './cursor.js';
-import { batchScores, latestScore, putScores, scoreHistory, type NewScore } from './scores.js';
+import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, type BatchMember } from './scores.js';
 import type { TableContext } from './table-context.js';
 
 export interface StoreOptions {
@@ -24,9 +25,14 @@ export function createTableContext({ client, tableName, retentionDays, now = () 
 export function createStore(options: StoreOptions) {
   const table = createTableContext(options);
   return {
-    /** Stores the scores, then counts them, so the counter never runs ahead of what was stored. */
-    async saveScores(scores: readonly NewScore[]) {
-      const stored = await putScores(table, scores);
+    // Scores are counted after they are stored, so that the counter never runs ahead of the table.
+    async saveScore(payload: ScorePayload) {
+      const stored = await putScore(table, payload);
+      await addCompaniesScored(table, 1);
+      return stored;
+    },
+    async saveBatchScores(batchId: string, members: readonly BatchMember[]) {
+      const stored = await writeBatchScores(table, batchId, members);
       if (stored.length > 0) await addCompaniesScored(table, stored.length);
       return stored;
     },

@@ -45,7 +45,7 @@ export async function scoreBatch({ event }: RouteRequest, { scorer, store, metri
   const batchId = randomUUID();
   const createdAt = new Date().toISOString();
   const results = valid.map(({ index, company }) => ({ index, company_id: company.company_id, payload: scorer.score(company) }));
-  await store.saveScores(results.map(({ index, payload }) => ({ payload, batch: { batchId, index } })));
+  await store.saveBatchScores(batchId, results);
   const summary = batchSummary(companies.length, results.length);
   await store.putBatch({
     batch_id: batchId,

@@ -15,7 +15,7 @@ export async function scoreCompany({ event }: RouteRequest, { scorer, verboseSco
   if (!checked.ok) throw unprocessable('The company record is invalid: fix the fields listed in issues.', checked.issues);
   logger.appendKeys({ company_id: checked.value.company_id });
   const payload = (verbose ? verboseScorer : scorer).score(checked.value);
-  await store.saveScores([{ payload }]);
+  await store.saveScore(payload);
   metrics.addMetric('CompaniesScored', MetricUnit.Count, 1);
   const body: Body<typeof ScoreResponseSchema> = payload;
   return ok(body);
