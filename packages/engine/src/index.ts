@@ -15,6 +15,8 @@ export * from './weights.js';
 export * from './scorer.js';
 export * from './versions.js';
 export * from './jsonl.js';
+export * from './reservoir.js';
+export * from './context-refresh.js';
 
 // Hybrid scoring (pipeline adapter, AI/deterministic blending, divergence).
 export * from './hybrid/index.js';
