@@ -1,0 +1,163 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { contextChecksum, defaultContext, fitContext, serializeContext, validateCompany, type Company, type NormContext } from '@echo-ridge/engine';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { ConflictError, createDocumentClient } from '@echo-ridge/store';
+import { contextObjectKey, ContextRefusedError, createContextStore, type ContextStore } from '../../store/src/contexts.js';
+import { createSampler, readReservoir } from '../../store/src/reservoir.js';
+import { LOCAL_AWS } from '../src/dynamodb-local.js';
+import { ensureScoreTable } from '../src/score-table.js';
+import { EXAMPLE_LINES } from './support/companies.js';
+import { startBatchEmulators, type BatchEmulators } from './support/emulators.js';
+
+/** Published contexts and the reservoir on DynamoDB Local and fauxqs, with the stack's table and bucket. */
+
+const companies: Company[] = EXAMPLE_LINES.map((line) => {
+  const checked = validateCompany(JSON.parse(line));
+  if (!checked.ok) throw new Error('the example companies are valid');
+  return checked.value;
+});
+
+let emulators: BatchEmulators;
+let documents: ReturnType<typeof createDocumentClient>;
+let clock: Date;
+let contexts: ContextStore;
+let tableName: string;
+let tables = 0;
+
+/** A context fitted at a given second on a slice of the examples, so that each has its own version. */
+const fitted = (second: number, from = 0): NormContext => fitContext(companies.slice(from, from + 100), { now: new Date(Date.UTC(2026, 10, 27, 3, 0, second)) });
+
+beforeAll(async () => {
+  emulators = await startBatchEmulators();
+  documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint });
+});
+
+afterAll(async () => {
+  documents.destroy();
+  await emulators.stop();
+});
+
+beforeEach(async () => {
+  // A table per test, so that each starts without a pointer; the bucket's keys are unique per version anyway.
+  tableName = `contexts-${(tables += 1)}`;
+  await ensureScoreTable(emulators.dynamoDb.endpoint, tableName);
+  clock = new Date('2026-11-27T03:00:00.000Z');
+  contexts = createContextStore({ table: { client: documents, tableName, now: () => clock }, s3: emulators.s3, bucket: emulators.bucket });
+});
+
+describe('published contexts', () => {
+  it('publishes a first context with its sample, then finds, loads and lists it', async () => {
+    const context = fitted(1);
+    const sample = companies.slice(0, 100);
+    const result = await contexts.publish(context, { expected: null, sample });
+    expect(result).toEqual({
+      published: true,
+      pointer: {
+        version: context.version,
+        checksum: context.checksum,
+        fitted_at: context.fitted_at,
+        companies_count: context.companies_count,
+        published_at: clock.toISOString(),
+        has_sample: true,
+        previous_version: null,
+      },
+    });
+    expect(await contexts.pointer()).toEqual(result.published && result.pointer);
+    expect(await contexts.load(context)).toEqual(context);
+    expect(await emulators.readText(contextObjectKey(context.version))).toBe(serializeContext(context));
+    expect(await contexts.sample(context.version)).toEqual(JSON.parse(JSON.stringify(sample)));
+    expect((await contexts.list()).map((record) => record.version)).toEqual([context.version]);
+  });
+
+  it('moves the pointer only from the version the publisher read', async () => {
+    const first = fitted(1);
+    const second = fitted(2, 10);
+    await contexts.publish(first, { expected: null });
+    expect(await contexts.publish(second, { expected: null })).toMatchObject({ published: false, current: { version: first.version } });
+    const moved = await contexts.publish(second, { expected: first.version });
+    expect(moved).toMatchObject({ published: true, pointer: { version: second.version, previous_version: first.version, has_sample: false } });
+    expect((await contexts.list()).map((record) => record.version)).toEqual([second.version, first.version]);
+  });
+
+  it('lets exactly one of two racing publishers win, and leaves a context the pointer names intact', async () => {
+    await contexts.publish(fitted(1), { expected: null });
+    const base = (await contexts.pointer())!.version;
+    const rivals = [fitted(2, 5), fitted(3, 15)];
+    const results = await Promise.all(rivals.map((context) => contexts.publish(context, { expected: base, sample: companies.slice(0, 100) })));
+    expect(results.filter((result) => result.published)).toHaveLength(1);
+    const pointer = (await contexts.pointer())!;
+    const winner = rivals.find((context) => context.version === pointer.version)!;
+    expect(pointer.previous_version).toBe(base);
+    expect(await contexts.load(pointer)).toEqual(winner);
+    const loser = results.find((result) => !result.published);
+    expect(loser).toEqual({ published: false, current: pointer });
+    // The loser left objects behind, but no record: it is not a published version.
+    expect((await contexts.list()).map((record) => record.version)).toEqual([pointer.version, base]);
+  });
+
+  it('refuses a context whose object was edited, or replaced by another valid context', async () => {
+    const context = fitted(1);
+    await contexts.publish(context, { expected: null });
+    const put = (body: string) => emulators.s3.send(new PutObjectCommand({ Bucket: emulators.bucket, Key: contextObjectKey(context.version), Body: body }));
+
+    const edited = JSON.parse(serializeContext(context)) as NormContext;
+    edited.stats.digital_pagespeed.mean += 1;
+    await put(JSON.stringify(edited));
+    await expect(contexts.load(context)).rejects.toThrow(ContextRefusedError);
+    await expect(contexts.load(context)).rejects.toThrow(/checksum .* does not match its content/);
+
+    const resealed = { ...edited, checksum: contextChecksum(edited) };
+    await put(JSON.stringify(resealed));
+    await expect(contexts.load(context)).rejects.toThrow(`not the published ${context.version} (checksum ${context.checksum})`);
+  });
+
+  it('refuses another content under a published version, and republishes the same one', async () => {
+    const context = fitted(1);
+    await contexts.publish(context, { expected: null });
+    const other = { ...fitted(2, 20), version: context.version };
+    await expect(contexts.publish(other, { expected: context.version })).rejects.toThrow(ConflictError);
+    expect(await contexts.load(context)).toEqual(context);
+    expect(await contexts.publish(context, { expected: context.version })).toMatchObject({ published: true });
+  });
+
+  it('answers undefined for a version never published, and refuses a version that is no key', async () => {
+    expect(await contexts.record('20200101T000000Z-000000000000')).toBeUndefined();
+    await expect(contexts.publish({ ...defaultContext, version: '../escape' }, { expected: null })).rejects.toThrow('must be a context version');
+  });
+});
+
+describe('reservoir', () => {
+  const table = () => ({ client: documents, tableName, now: () => clock });
+
+  it('keeps every company at rate 1, once per day with its latest input', async () => {
+    const sampler = createSampler(table(), 1);
+    expect(await sampler.keep(companies.slice(0, 30))).toBe(30);
+    const again = { ...companies[0]!, domain: 'changed.example.com' };
+    await sampler.keep([again]);
+    const entries = await readReservoir(table(), ['2026-11-27'], 1000);
+    expect(entries).toHaveLength(30);
+    expect(entries.map((entry) => entry.ticket)).toEqual(entries.map((entry) => entry.ticket).sort());
+    expect(entries.map((entry) => entry.company)).toContainEqual(JSON.parse(JSON.stringify(again)));
+  });
+
+  it('reads the k lowest tickets of the window, across days', async () => {
+    const sampler = createSampler(table(), 1);
+    await sampler.keep(companies.slice(0, 40));
+    clock = new Date('2026-11-28T01:00:00.000Z');
+    await sampler.keep(companies.slice(40, 80));
+    const everything = await readReservoir(table(), ['2026-11-28', '2026-11-27'], 1000);
+    expect(everything).toHaveLength(80);
+    const lowest = await readReservoir(table(), ['2026-11-28', '2026-11-27'], 25);
+    expect(lowest).toEqual(everything.slice(0, 25));
+    expect(await readReservoir(table(), ['2026-11-26'], 25)).toEqual([]);
+  });
+
+  it('keeps only companies whose ticket is below the rate', async () => {
+    const sampler = createSampler(table(), 0.25);
+    const kept = await sampler.keep(companies);
+    expect(kept).toBe(companies.filter((company) => sampler.item(company) !== null).length);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(companies.length);
+    expect(await readReservoir(table(), ['2026-11-27'], 1000)).toHaveLength(kept);
+  });
+});

@@ -1,0 +1,91 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { lowestTickets, sampleTicket, type Company } from '@echo-ridge/engine';
+import * as v from 'valibot';
+import { BATCH_WRITE_LIMIT, writeGroup, type TableItem } from './batch-writes.js';
+import { tableCall } from './errors.js';
+import { TABLE_KEYS } from './table.js';
+import type { TableContext } from './table-context.js';
+
+/**
+ * The reservoir of recent inputs (README: "Reservoir"): one small item per sampled company and day,
+ * partitioned by day and sorted by ticket, so that the k lowest tickets of a day are the first k items
+ * of its partition. A company scored again on the same day replaces its item: the sample counts
+ * companies, with their latest input.
+ */
+
+const samplePartition = (day: string) => `SAMPLE#${day}`;
+
+/** The refresh reads two days; a third covers a refresh that runs late. Fitted samples are kept with their context. */
+export const SAMPLE_RETENTION_DAYS = 3;
+
+const SampleItemSchema = v.object({
+  ticket: v.string(),
+  /** The validated input as JSON text, numbers exactly as they were scored. */
+  company: v.pipe(v.string(), v.parseJson()),
+});
+
+export interface SampleEntry {
+  ticket: string;
+  company: unknown;
+}
+
+/** Decides which inputs go into the reservoir and writes them; bound to the sampling rate and a clock. */
+export interface Sampler {
+  /** The reservoir item of the company when it is sampled now, else null: for writers that batch their items. */
+  item(company: Company): TableItem | null;
+  /** Writes the items of the sampled companies among these; resolves to how many were sampled. */
+  keep(companies: readonly Company[]): Promise<number>;
+}
+
+export function createSampler(table: Pick<TableContext, 'client' | 'tableName' | 'now'>, rate: number): Sampler {
+  const item = (company: Company): TableItem | null => {
+    const at = table.now();
+    const drawn = sampleTicket(company.company_id, at, rate);
+    if (drawn === null) return null;
+    return {
+      pk: samplePartition(drawn.day),
+      sk: `${drawn.ticket}#${company.company_id}`,
+      ticket: drawn.ticket,
+      company: JSON.stringify(company),
+      sampled_at: at.toISOString(),
+      [TABLE_KEYS.timeToLive]: Math.floor(at.getTime() / 1000) + SAMPLE_RETENTION_DAYS * 86_400,
+    };
+  };
+  return {
+    item,
+    async keep(companies) {
+      const items = companies.map(item).filter((kept): kept is TableItem => kept !== null);
+      for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) await writeGroup(table, items.slice(start, start + BATCH_WRITE_LIMIT));
+      return items.length;
+    },
+  };
+}
+
+/** The k entries of a day with the lowest tickets, reading no more than k items. */
+async function lowestOfDay(table: Pick<TableContext, 'client' | 'tableName'>, day: string, k: number): Promise<SampleEntry[]> {
+  const entries: SampleEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await tableCall('read reservoir', () =>
+      table.client.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': samplePartition(day) },
+          ProjectionExpression: 'ticket, company',
+          Limit: k - entries.length,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    entries.push(...(page.Items ?? []).map((item) => v.parse(SampleItemSchema, item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && entries.length < k);
+  return entries;
+}
+
+/** A uniform sample of at most k of the company-days in the reservoir on these days: the k lowest tickets of them all. */
+export async function readReservoir(table: Pick<TableContext, 'client' | 'tableName'>, days: readonly string[], k: number): Promise<SampleEntry[]> {
+  const perDay = await Promise.all(days.map((day) => lowestOfDay(table, day, k)));
+  return lowestTickets(perDay.flat(), k);
+}
