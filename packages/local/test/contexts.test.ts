@@ -1,9 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { contextChecksum, defaultContext, fitContext, serializeContext, validateCompany, type Company, type NormContext } from '@echo-ridge/engine';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConflictError, createDocumentClient } from '@echo-ridge/store';
-import { contextObjectKey, ContextRefusedError, createContextStore, type ContextStore } from '../../store/src/contexts.js';
-import { createSampler, readReservoir } from '../../store/src/reservoir.js';
+import { ConflictError, contextObjectKey, ContextRefusedError, createContextStore, createDocumentClient, createSampler, readReservoir, type ContextStore } from '@echo-ridge/store';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { ensureScoreTable } from '../src/score-table.js';
 import { EXAMPLE_LINES } from './support/companies.js';
