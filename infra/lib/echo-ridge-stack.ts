@@ -2,6 +2,7 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Batch } from './batch.js';
+import { ContextRefresh } from './context.js';
 import { SafeDeployment } from './deployment.js';
 import { Observability, dashboardUrl } from './observability.js';
 import type { StageConfig } from './stage.js';
@@ -11,7 +12,7 @@ export interface EchoRidgeStackProps extends StackProps {
   readonly stage: StageConfig;
 }
 
-/** One stage of Echo Ridge: storage, the API, batch scoring, their alarms and safe deploys. */
+/** One stage of Echo Ridge: storage, the API, batch scoring, the daily context refresh, their alarms and safe deploys. */
 export class EchoRidgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EchoRidgeStackProps) {
     super(scope, id, { terminationProtection: props.stage.deletionProtection, ...props });
@@ -22,7 +23,8 @@ export class EchoRidgeStack extends Stack {
     const storage = new Storage(this, 'Storage', { stage });
     const api = new Api(this, 'Api', { stage, storage });
     const batch = new Batch(this, 'Batch', { stage, storage });
-    const observability = new Observability(this, 'Observability', { stage, storage, api, batch });
+    const contextRefresh = new ContextRefresh(this, 'ContextRefresh', { stage, storage });
+    const observability = new Observability(this, 'Observability', { stage, storage, api, batch, contextRefresh });
     const deployment = new SafeDeployment(this, 'Deployment', { stage, alias: api.alias, rollbackAlarms: observability.rollbackAlarms });
 
     // RestApi always outputs its URL; a name an operator can type beats the generated one.
@@ -32,6 +34,7 @@ export class EchoRidgeStack extends Stack {
     }
     new CfnOutput(this, 'DataBucket', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'Table', { value: storage.table.tableName });
+    new CfnOutput(this, 'ContextRefreshFunction', { value: contextRefresh.handler.function.functionName, description: '`echo-ridge context refresh --stage` invokes it' });
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(observability.dashboard) });
     new CfnOutput(this, 'PageTopicArn', { value: observability.pageTopic.topicArn });
     new CfnOutput(this, 'TicketTopicArn', { value: observability.ticketTopic.topicArn });

@@ -26,9 +26,9 @@ import { Canary, Code, Runtime, Schedule, Test } from 'aws-cdk-lib/aws-synthetic
 import { Construct } from 'constructs';
 import type { Api } from './api.js';
 import type { Batch } from './batch.js';
+import type { ContextRefresh } from './context.js';
 import { nagArn } from './nag.js';
 import { RUNBOOK, type AlarmRule as RunbookRule, type Severity } from './runbook.js';
-import { serviceMetric } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
 
@@ -51,6 +51,7 @@ export interface ObservabilityProps {
   readonly storage: Storage;
   readonly api: Api;
   readonly batch: Batch;
+  readonly contextRefresh: ContextRefresh;
 }
 
 /**
@@ -72,7 +73,7 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const { stage, storage, api, batch } = props;
+    const { stage, storage, api, batch, contextRefresh } = props;
     this.stage = stage;
 
     // CloudWatch can only publish to an encrypted topic whose customer-managed key lets it in.
@@ -151,7 +152,7 @@ export class Observability extends Construct {
     });
 
     // --- resources ---
-    const functions = [api.handler, batch.handler];
+    const functions = [api.handler, batch.handler, contextRefresh.handler];
     for (const fn of functions) {
       this.alarm(`HighMemoryUsage-${fn.service}`, RUNBOOK.highMemoryUsage, fn.metricMemoryUtilization(), `${fn.service} max memory used in % of configured`);
     }
@@ -191,11 +192,11 @@ export class Observability extends Construct {
     this.alarm('DivergenceFlags', RUNBOOK.divergenceFlags, divergenceRate, 'blends flagged as divergent in % of blends');
     this.alarm('BlendLatency', RUNBOOK.blendLatency, blendLatency, 'blend latency p95 in ms');
 
-    // --- normalization context: the daily refresh's metrics, by the name its function will have ---
-    const contextAge = serviceMetric(stage.name, 'context-refresh', 'NormContextAgeHours', { statistic: Stats.MAXIMUM, label: 'context age (h)' });
+    // --- normalization context: the daily refresh's metrics ---
+    const contextAge = contextRefresh.handler.metric('NormContextAgeHours', { statistic: Stats.MAXIMUM, label: 'context age (h)' });
     const driftAlerts = (['critical', 'warning'] as const).map((severity) => ({
       severity,
-      metric: serviceMetric(stage.name, 'context-refresh', 'DriftAlerts', { statistic: Stats.SUM, dimensions: { severity }, label: `${severity} drift alerts` }),
+      metric: contextRefresh.handler.metric('DriftAlerts', { statistic: Stats.SUM, dimensions: { severity }, label: `${severity} drift alerts` }),
     }));
     this.alarm('ContextStale', RUNBOOK.contextAge, contextAge, 'age of the normalization context in hours');
     for (const { severity, metric } of driftAlerts) {

@@ -7,6 +7,7 @@ import { resourceById, roleStatements, SERVICES, serviceFunction, synthesize } f
 const SIZES = {
   'score-api': { MemorySize: 1024, Timeout: 15 },
   batch: { MemorySize: 1536, Timeout: 300 },
+  'context-refresh': { MemorySize: 512, Timeout: 120 },
 } as const;
 
 describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {

@@ -140,6 +140,7 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
   it.each([
     ['score-api', 1024],
     ['batch', 1536],
+    ['context-refresh', 512],
   ] as const)('HighMemoryUsage-%s: max memory used above 80 %% of %d MB opens a ticket', (service, memory) => {
     const props = alarm(`HighMemoryUsage-${service}`);
     const id = `${service.replace(/-/g, '_')}_used`;

@@ -1,0 +1,70 @@
+import { defaultContext, planRefresh, sampleWindow, type Alert, type NormContext, type Weights } from '@echo-ridge/engine';
+import type { ContextStore, SampleEntry } from '@echo-ridge/store';
+
+/** The refresh fits on the companies scored today and yesterday: a day of inputs whatever the hour it runs. */
+export const SAMPLE_WINDOW_DAYS = 2;
+
+export interface RefreshDependencies {
+  contexts: ContextStore;
+  /** The k lowest tickets of the reservoir on these days. */
+  readReservoir(days: readonly string[], k: number): Promise<SampleEntry[]>;
+  weights: Weights;
+  sampleSize: number;
+}
+
+/** What a refresh did, as the handler returns it and its logs and metrics report it. */
+export interface RefreshReport {
+  outcome: 'published' | 'kept' | 'lost_race';
+  /** Why the current context stayed, unless a new one was published. */
+  reason: string | null;
+  /** The context the service scores with after the refresh. */
+  version: string;
+  fitted_at: string | null;
+  /** Hours since `fitted_at` at the end of the refresh; null for a context that does not say when it was fitted. */
+  age_hours: number | null;
+  /** Records read from the reservoir, and how many of them meet the confidence threshold. */
+  sampled: number;
+  eligible: number;
+  /** Drift alerts between the current and the new sample, critical first; null when there was no current sample to compare with. */
+  drift_alerts: Alert[] | null;
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+function ageHours(context: Pick<NormContext, 'fitted_at'>, now: Date): number | null {
+  return context.fitted_at === null ? null : (now.getTime() - Date.parse(context.fitted_at)) / MS_PER_HOUR;
+}
+
+/**
+ * One refresh: read the current context and the sample it was fitted on, draw a new sample from the
+ * reservoir, fit and check drift (planRefresh), and publish only from the pointer that was read, so that
+ * of two refreshes running at once one publishes and the other reports that it lost.
+ */
+export async function refreshContext(deps: RefreshDependencies, now: Date): Promise<RefreshReport> {
+  const { contexts } = deps;
+  const pointer = await contexts.pointer();
+  const current = pointer ? await contexts.load(pointer) : defaultContext;
+  const currentSample = pointer?.has_sample ? ((await contexts.sample(pointer.version)) ?? null) : null;
+  const sample = (await deps.readReservoir(sampleWindow(now, SAMPLE_WINDOW_DAYS), deps.sampleSize)).map((entry) => entry.company);
+
+  // A version shows its fit time to the second: two refreshes fitting the same sample in the same second write the same bytes.
+  const fittedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const plan = planRefresh({ sample, current, currentSample, weights: deps.weights, now: fittedAt });
+  const common = { sampled: sample.length, eligible: plan.eligible, drift_alerts: plan.drift?.alerts ?? null };
+  const kept = (outcome: 'kept' | 'lost_race', reason: string, context: Pick<NormContext, 'version' | 'fitted_at'>): RefreshReport => ({
+    ...common,
+    outcome,
+    reason,
+    version: context.version,
+    fitted_at: context.fitted_at,
+    age_hours: ageHours(context, now),
+  });
+
+  if (plan.action === 'keep') return kept('kept', plan.reason, current);
+  const result = await contexts.publish(plan.context, { expected: pointer?.version ?? null, sample });
+  if (!result.published) {
+    const winner = result.current ?? current;
+    return kept('lost_race', `another publisher moved the pointer from ${pointer?.version ?? 'none'} to ${winner.version} first`, winner);
+  }
+  return { ...common, outcome: 'published', reason: null, version: plan.context.version, fitted_at: plan.context.fitted_at, age_hours: ageHours(plan.context, now) };
+}

@@ -1,0 +1,33 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { SEVERITIES } from '@echo-ridge/engine';
+import type { RefreshReport } from './refresh.js';
+
+/**
+ * Logs and metrics of one refresh. ContextStale alarms on NormContextAgeHours and DriftDetected on
+ * DriftAlerts by severity (infra/lib/observability.ts); a refresh that keeps the current context
+ * says why in the log and in the `reason` dimension of ContextNotPublished.
+ */
+export function reportRefresh(report: RefreshReport, logger: Logger, metrics: Metrics): void {
+  metrics.addMetric('SampledCompanies', MetricUnit.Count, report.eligible);
+  metrics.addMetric('ContextPublished', MetricUnit.Count, report.outcome === 'published' ? 1 : 0);
+  if (report.age_hours !== null) metrics.addMetric('NormContextAgeHours', MetricUnit.NoUnit, report.age_hours);
+  if (report.outcome !== 'published') {
+    const refused = metrics.singleMetric();
+    refused.addDimension('reason', report.outcome);
+    refused.addMetric('ContextNotPublished', MetricUnit.Count, 1);
+  }
+  if (report.drift_alerts !== null) {
+    for (const severity of SEVERITIES) {
+      const drift = metrics.singleMetric();
+      drift.addDimension('severity', severity);
+      drift.addMetric('DriftAlerts', MetricUnit.Count, report.drift_alerts.filter((alert) => alert.severity === severity).length);
+    }
+  }
+
+  const { drift_alerts, ...summary } = report;
+  if (report.outcome === 'published') logger.info('context published', summary);
+  else logger.warn('context kept', summary);
+  if (drift_alerts === null) logger.info('drift not checked: the current context was not fitted on a stored sample');
+  for (const alert of drift_alerts ?? []) logger[alert.severity === 'critical' ? 'error' : 'warn']('drift alert', { alert });
+}

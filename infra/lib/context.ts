@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function.js';
+import { resourceName, type StageConfig } from './stage.js';
+import type { Storage } from './storage.js';
+
+export interface ContextRefreshProps {
+  readonly stage: StageConfig;
+  readonly storage: Storage;
+}
+
+/**
+ * The daily refresh of the normalization context: fits a context on the reservoir of recent inputs,
+ * publishes it under contexts/ and moves the pointer in the table, and reports drift against the
+ * sample of the context it replaces (functions/context-refresh).
+ */
+export class ContextRefresh extends Construct {
+  readonly handler: ServiceFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: ContextRefreshProps) {
+    super(scope, id);
+    const { stage, storage } = props;
+
+    this.handler = new ServiceFunction(this, 'Handler', {
+      stage,
+      service: 'context-refresh',
+      storage,
+      description: 'Echo Ridge daily normalization-context refresh and drift check',
+      // A fit of the default 5,000-company sample and its drift check take a second or two; the rest is headroom.
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+    });
+    storage.grantTableReadWrite(this.handler);
+    storage.grantObjects(this.handler, 'contexts/', 'read', 'write');
+    // A context published by hand has no sample beside it: S3 must answer 404 for it, not 403.
+    storage.grantListing(this.handler);
+
+    this.schedule = new Rule(this, 'Daily', {
+      ruleName: resourceName(stage.name, 'context-refresh'),
+      description: 'Refreshes the normalization context once a day, before the working day in Europe and the US',
+      schedule: Schedule.cron({ minute: '0', hour: '3' }),
+      // A failed refresh leaves the current context in place; two retries within the hour cover a passing outage.
+      targets: [new LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+  }
+}
