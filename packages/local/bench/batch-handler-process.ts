@@ -1,12 +1,14 @@
 /**
  * One batch invocation in a process of its own, as a Lambda sandbox runs it, so that its peak RSS is
- * the handler's alone (the emulators live in the parent). SQS_EVENT is the event; with
+ * the handler's alone (the emulators live in the parent). The bench runs it bundled by esbuild as the
+ * stack bundles the handler, not through tsx, whose TypeScript loader costs memory Lambda does not
+ * spend. SQS_EVENT is the event; with
  * NO_TABLE_WRITES=1 scores skip DynamoDB. Prints {"ms", "peakRssMb"} on stdout (Linux: /proc).
  */
 import { readFileSync } from 'node:fs';
 import { createHandler } from '@echo-ridge/batch';
 import type { SQSEvent } from 'aws-lambda';
-import { BATCH_FUNCTION } from '../src/batch-runtime.js';
+import { BATCH_FUNCTION } from '../src/batch-function.js';
 import { createLambdaContext } from '../src/lambda-context.js';
 
 const event = JSON.parse(process.env.SQS_EVENT ?? '') as SQSEvent;

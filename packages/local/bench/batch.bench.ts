@@ -5,6 +5,7 @@
  *    fauxqs: companies/min from the end of the upload to the completed batch record;
  * 2. the handler's own ceiling: the same file in one invocation without DynamoDB writes;
  * 3. peak RSS of a handler process scoring a 1,000,000-line file in one invocation.
+ * 2 and 3 run the handler bundled by esbuild in a process of its own, as in a Lambda sandbox.
  * Targets: ≥ 100,000 companies/min end to end, RSS < 256 MB. It prints figures; it asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { build } from 'esbuild';
 import { batchIdFor } from '@echo-ridge/batch';
 import type { BatchRun, BatchRunStore } from '@echo-ridge/store';
 import { startBatchRuntime } from '../src/batch-runtime.js';
@@ -27,6 +29,25 @@ import { companyLine } from '../test/support/companies.js';
 import { startBatchEmulators, TABLE_NAME, useEmulatorCredentials, type BatchEmulators } from '../test/support/emulators.js';
 
 const HANDLER_PROCESS = fileURLToPath(new URL('./batch-handler-process.ts', import.meta.url));
+const WEIGHTS = fileURLToPath(new URL('../../../weights.yaml', import.meta.url));
+
+/** The handler process bundled as the stack bundles the function (ESM, minified, AWS SDK inside). */
+async function bundleHandlerProcess(outDir: string): Promise<string> {
+  const outfile = join(outDir, 'batch-handler-process.mjs');
+  await build({
+    entryPoints: [HANDLER_PROCESS],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
 
 /** Example companies with fresh ids, one malformed line in a thousand so the error path runs too. */
 async function generate(path: string, lines: number): Promise<void> {
@@ -85,11 +106,11 @@ async function endToEnd(file: string, lines: number): Promise<void> {
 }
 
 /** One invocation for a whole object (one chunk) in a process of its own, like a Lambda sandbox. */
-async function invokeInProcess(emulators: BatchEmulators, object: { key: string; etag: string; size: number }, env: Record<string, string>) {
+async function invokeInProcess(bundle: string, emulators: BatchEmulators, object: { key: string; etag: string; size: number }, env: Record<string, string>) {
   const body = objectCreatedEvent(emulators.bucket, object, 'us-east-1');
   const event = { Records: [sqsRecord({ MessageId: `bench-${object.key}`, ReceiptHandle: 'bench', Body: body }, emulators.resources.queueArn, 'us-east-1')] };
-  const child = spawn(process.execPath, ['--import', 'tsx', HANDLER_PROCESS], {
-    env: { ...process.env, ...emulators.functionEnv({ CHUNK_BYTES: String(object.size + 1), SQS_EVENT: JSON.stringify(event), ...env }) },
+  const child = spawn(process.execPath, [bundle], {
+    env: { ...process.env, ...emulators.functionEnv({ CHUNK_BYTES: String(object.size + 1), WEIGHTS_CONFIG_PATH: WEIGHTS, SQS_EVENT: JSON.stringify(event), ...env }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -100,18 +121,18 @@ async function invokeInProcess(emulators: BatchEmulators, object: { key: string;
 }
 
 /** 2 and 3: the handler alone, without the bridge and poller, so nothing else picks the object up. */
-async function handlerAlone(file200k: string, file1m: string): Promise<void> {
+async function handlerAlone(file200k: string, file1m: string, bundle: string): Promise<void> {
   const emulators = await startBatchEmulators();
   try {
     const ceiling = await uploadFile(emulators.s3, emulators.bucket, 'incoming/bench-200k.jsonl', file200k);
-    const alone = await invokeInProcess(emulators, ceiling, { NO_TABLE_WRITES: '1' });
+    const alone = await invokeInProcess(bundle, emulators, ceiling, { NO_TABLE_WRITES: '1' });
     const aloneRun = await ended(emulators.runs, ceiling.batchId);
     console.log(
       `  handler without DynamoDB writes (one invocation, S3 in and out), 200,000 lines: ${(alone.ms / 1000).toFixed(1)} s: ${perMinute(aloneRun.successful, alone.ms)} companies/min, peak RSS ${alone.peakRssMb.toFixed(0)} MB`,
     );
 
     const large = await uploadFile(emulators.s3, emulators.bucket, 'incoming/bench-1m.jsonl', file1m);
-    const big = await invokeInProcess(emulators, large, {});
+    const big = await invokeInProcess(bundle, emulators, large, {});
     const bigRun = await ended(emulators.runs, large.batchId);
     console.log(
       `  1,000,000 lines (${mb(large.size)}) in one invocation with DynamoDB writes: ${(big.ms / 1000).toFixed(1)} s (${perMinute(bigRun.successful, big.ms)} companies/min), peak RSS of the handler process ${big.peakRssMb.toFixed(0)} MB`,
@@ -131,7 +152,7 @@ async function main() {
     await generate(file1m, 1_000_000);
     console.log(`batch bench (files of ${mb(statSync(file200k).size)} and ${mb(statSync(file1m).size)}):`);
     await endToEnd(file200k, 200_000);
-    await handlerAlone(file200k, file1m);
+    await handlerAlone(file200k, file1m, await bundleHandlerProcess(work));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

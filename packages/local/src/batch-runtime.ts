@@ -2,25 +2,13 @@ import { resolve } from 'node:path';
 import { createHandler } from '@echo-ridge/batch';
 import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BATCH_FUNCTION } from './batch-function.js';
 import { LOCAL_AWS } from './dynamodb-local.js';
 import { ensureBatchResources, s3Client, sqsClient, startFauxqsServer, type BatchResources, type Fauxqs } from './fauxqs.js';
 import { startInbox, type Inbox } from './inbox.js';
 import { startS3ToSqsBridge } from './s3-sqs-bridge.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { startSqsPoller } from './sqs-poller.js';
-
-/** What the stack gives the batch function and its queue (infra/lib/batch.ts). */
-export const BATCH_FUNCTION = {
-  functionName: 'echo-ridge-batch',
-  memoryLimitInMB: 1536,
-  timeoutMs: 5 * 60_000,
-  batchSize: 10,
-  maxConcurrency: 10,
-  maxReceiveCount: 3,
-  bucket: 'echo-ridge-data',
-  queue: 'echo-ridge-batch',
-  deadLetterQueue: 'echo-ridge-batch-dlq',
-} as const;
 
 /** The environment the stack gives the batch function, pointed at the emulators. */
 export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpoint: string; tableName: string; queueUrl: string }): Record<string, string> {

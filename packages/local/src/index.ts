@@ -1,5 +1,6 @@
 export * from './api-keys.js';
 export * from './api-resources.js';
+export * from './batch-function.js';
 export * from './batch-runtime.js';
 export * from './dynamodb-local.js';
 export * from './fauxqs.js';

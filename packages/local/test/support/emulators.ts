@@ -11,7 +11,8 @@ import { createLambdaContext } from '../../src/lambda-context.js';
 import { objectCreatedEvent } from '../../src/s3-sqs-bridge.js';
 import { ensureScoreTable } from '../../src/score-table.js';
 import { sqsRecord } from '../../src/sqs-poller.js';
-import { BATCH_FUNCTION, batchFunctionEnv } from '../../src/batch-runtime.js';
+import { BATCH_FUNCTION } from '../../src/batch-function.js';
+import { batchFunctionEnv } from '../../src/batch-runtime.js';
 
 /**
  * DynamoDB Local and fauxqs, with the stack's table, bucket and queues, for tests that drive the batch

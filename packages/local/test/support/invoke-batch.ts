@@ -6,7 +6,7 @@
 import { createHandler } from '@echo-ridge/batch';
 import type { SQSEvent } from 'aws-lambda';
 import { createLambdaContext } from '../../src/lambda-context.js';
-import { BATCH_FUNCTION } from '../../src/batch-runtime.js';
+import { BATCH_FUNCTION } from '../../src/batch-function.js';
 
 const event = JSON.parse(process.env.SQS_EVENT ?? '') as SQSEvent;
 const context = createLambdaContext({ ...BATCH_FUNCTION, region: process.env.AWS_REGION ?? 'us-east-1', timeoutMs: Number(process.env.REMAINING_MS) });
