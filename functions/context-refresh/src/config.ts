@@ -38,7 +38,9 @@ export type Config = v.InferOutput<typeof EnvSchema>;
 
 /** The configuration, or every problem with it in one error: a refresh that cannot run should say why at start-up. */
 export function loadConfig(env: Env): Config {
-  const result = v.safeParse(EnvSchema, env);
+  // Every variable present, if only as undefined, so that a missing one is reported by its own message.
+  const variables = Object.fromEntries(Object.keys(EnvSchema.entries).map((name) => [name, env[name]]));
+  const result = v.safeParse(EnvSchema, variables);
   if (result.success) return result.output;
   throw new Error(`the context refresh function's environment is invalid:\n${result.issues.map((issue) => `- ${issue.message}`).join('\n')}`);
 }
