@@ -16,14 +16,16 @@ import * as v from 'valibot';
 const TICKET_HEX_DIGITS = 13;
 const TICKET_SCALE = 2 ** (4 * TICKET_HEX_DIGITS);
 
-const RATE_RULE = 'must be a number greater than 0 and at most 1, such as 0.05';
-
-/** The share of each day's companies kept in the reservoir: a number in (0, 1], read from a string setting. */
-export const SampleRateSchema = v.pipe(
-  v.string(),
-  v.transform(Number),
-  v.check((rate) => rate > 0 && rate <= 1, RATE_RULE),
-);
+/** The share of each day's companies kept in the reservoir, read from the setting `name`: a number in (0, 1]. */
+export const sampleRateSetting = (name: string) =>
+  v.pipe(
+    v.string(),
+    v.check(
+      (text) => text.trim() !== '' && Number(text) > 0 && Number(text) <= 1,
+      (issue) => `${name} must be a number greater than 0 and at most 1, such as 0.1 (got ${JSON.stringify(issue.input)})`,
+    ),
+    v.transform(Number),
+  );
 
 /** Reservoir partitions are UTC calendar days. */
 export function sampleDay(at: Date): string {

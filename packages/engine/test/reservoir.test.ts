@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as v from 'valibot';
-import { drawTicket, lowestTickets, SampleRateSchema, sampleDay, sampleTicket, sampleWindow, ticketValue } from '../src/reservoir.js';
+import { drawTicket, lowestTickets, sampleDay, sampleRateSetting, sampleTicket, sampleWindow, ticketValue } from '../src/reservoir.js';
 
 const ids = Array.from({ length: 20_000 }, (_, i) => `company-${i}`);
 
@@ -56,10 +56,11 @@ describe('reservoir days and rate', () => {
     ['1', 1],
     ['.5', 0.5],
   ])('reads the rate %s', (text, rate) => {
-    expect(v.parse(SampleRateSchema, text)).toBe(rate);
+    expect(v.parse(sampleRateSetting('SAMPLE_RATE'), text)).toBe(rate);
   });
 
-  it.each(['0', '1.5', '-0.1', 'all', ''])('refuses the rate "%s"', (text) => {
-    expect(v.safeParse(SampleRateSchema, text).success).toBe(false);
+  it.each(['0', '1.5', '-0.1', 'all', ''])('refuses the rate "%s", naming the setting', (text) => {
+    const result = v.safeParse(sampleRateSetting('SAMPLE_RATE'), text);
+    expect(result.issues?.map((issue) => issue.message)).toEqual([`SAMPLE_RATE must be a number greater than 0 and at most 1, such as 0.1 (got ${JSON.stringify(text)})`]);
   });
 });
