@@ -1,16 +1,20 @@
 /**
  * POST /score over HTTP against `pnpm start`'s runtime (started here as a child process on a free
  * port, logs to .bench/local-runtime.log), driven by autocannon at fixed rates. The load generator,
- * the runtime and DynamoDB Local share this machine's cores.
+ * the runtime and DynamoDB Local share this machine's cores, and so does anything else running:
+ * each step also reports the load average and the CPU time the runtime and DynamoDB Local spent per
+ * request, which do not depend on what else the machine is doing.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadApiKeys } from '../src/api-keys.js';
 import { freePort } from '../src/free-port.js';
 import { DEFAULT_KEYS_FILE } from '../src/runtime.js';
 import { company } from '../test/support/company-record.js';
+import { childPids, cpuTimeMs } from './cpu-time.js';
 import { summarize } from './percentiles.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -35,12 +39,15 @@ async function startService(port: number) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const { keys } = await loadApiKeys(`${REPO}${DEFAULT_KEYS_FILE}`);
+  const children = await childPids(child.pid!);
+  const isJava = async (pid: number) => (await readFile(`/proc/${pid}/comm`, 'utf8')).trim() === 'java';
+  const javaPid = (await Promise.all(children.map(async (pid) => ((await isJava(pid)) ? pid : undefined)))).find((pid) => pid !== undefined);
   const stop = async () => {
     child.kill('SIGINT');
     await exited;
     await log.close();
   };
-  return { url, key: keys[0]!.value, stop };
+  return { url, key: keys[0]!.value, pids: { runtime: child.pid!, dynamoDb: javaPid }, stop };
 }
 
 async function load(url: string, key: string, rate: number, seconds: number) {
@@ -72,11 +79,20 @@ try {
   const { url } = service;
   await load(url, service.key, WARMUP.rate, WARMUP.seconds);
   console.log(`POST /score over HTTP: autocannon -> local API Gateway -> handler -> DynamoDB Local, all on this machine (after ${WARMUP.seconds} s warm-up at ${WARMUP.rate} req/s)`);
+  const sampleCpu = () => Promise.all([cpuTimeMs(service.pids.runtime), cpuTimeMs(service.pids.dynamoDb)]);
+  const perRequest = (before: number | undefined, after: number | undefined, requests: number) =>
+    before === undefined || after === undefined ? 'n/a' : `${((after - before) / requests).toFixed(2)} ms`;
   for (const { rate, seconds } of STEPS) {
+    const before = await sampleCpu();
     const { result, latencies } = await load(url, service.key, rate, seconds);
     const achieved = (result.requests.total / result.duration).toFixed(0);
     console.log(`  ${rate} req/s for ${seconds} s: ${summarize(latencies)}`);
     console.log(`    achieved ${achieved} req/s, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; p99 corrected for coordinated omission ${result.latency.p99} ms`);
+    const after = await sampleCpu();
+    const requests = result.requests.total;
+    console.log(
+      `    CPU per request: runtime ${perRequest(before[0], after[0], requests)}, DynamoDB Local ${perRequest(before[1], after[1], requests)}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+    );
   }
 } finally {
   await service.stop();
