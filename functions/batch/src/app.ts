@@ -6,8 +6,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { createScorer, loadWeights } from '@echo-ridge/engine';
-import { createBatchRunStore, createDocumentClient } from '@echo-ridge/store';
+import { loadWeights } from '@echo-ridge/engine';
+import { createBatchRunStore, createContextSource, createContextStore, createDocumentClient, createSampler, createScorerSource } from '@echo-ridge/store';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { sqsChunkQueue } from './chunk-queue.js';
 import { loadConfig, type Env } from './config.js';
@@ -27,12 +27,19 @@ export function createHandler(env: Env, overrides: PipelineOverrides = {}): Batc
   const region = config.AWS_REGION;
   const s3 = new S3Client({ region, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
   const sqs = new SQSClient({ region, endpoint: config.AWS_ENDPOINT_URL_SQS });
+  const table = { client: createDocumentClient({ region, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, now: () => new Date() };
+  const contexts = createContextSource({
+    contexts: createContextStore({ table, s3, bucket: config.BUCKET_NAME }),
+    pollMs: config.CONTEXT_POLL_SECONDS * 1000,
+    onStale: (error) => logger.warn('planning with the cached normalization context: the current one could not be read', { error: error as Error }),
+  });
   const pipeline = createBatchPipeline({
-    runs: createBatchRunStore({ client: createDocumentClient({ region, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, retentionDays: config.RETENTION_DAYS }),
+    runs: createBatchRunStore({ ...table, retentionDays: config.RETENTION_DAYS }),
     s3,
     outputBucket: config.BUCKET_NAME,
     enqueueChunks: sqsChunkQueue(sqs, config.QUEUE_URL),
-    scorer: createScorer({ weights: loadWeights(config.WEIGHTS_CONFIG_PATH), mask: config.MASK_ON_INFEASIBLE }),
+    scoring: createScorerSource(contexts, { weights: loadWeights(config.WEIGHTS_CONFIG_PATH), mask: config.MASK_ON_INFEASIBLE }),
+    sampler: createSampler(table, config.SAMPLE_RATE),
     chunkBytes: config.CHUNK_BYTES,
     logger,
     metrics,

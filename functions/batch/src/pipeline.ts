@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { splitJsonlLines, type Scorer } from '@echo-ridge/engine';
+import { splitJsonlLines } from '@echo-ridge/engine';
 import {
   concatObjects,
   deleteObjects,
@@ -13,6 +13,8 @@ import {
   type BatchRunStore,
   type ChunkCounts,
   type ObjectVersion,
+  type Sampler,
+  type ScorerSource,
 } from '@echo-ridge/store';
 import { batchIdFor } from './batch-id.js';
 import { planChunks, readWindow } from './chunk-plan.js';
@@ -42,7 +44,10 @@ export interface BatchPipelineOptions {
   /** Receives results/ and errors/ (the stack's data bucket, which also holds incoming/). */
   outputBucket: string;
   enqueueChunks: EnqueueChunks;
-  scorer: Scorer;
+  /** A batch is planned with the current context and every chunk of it is scored with that one. */
+  scoring: ScorerSource;
+  /** Keeps a share of the scored inputs for the daily context refresh. */
+  sampler: Sampler;
   chunkBytes: number;
   logger: Logger;
   metrics: Metrics;
@@ -56,13 +61,14 @@ export interface BatchPipelineOptions {
  * completes the batch.
  */
 export function createBatchPipeline(options: BatchPipelineOptions) {
-  const { runs, s3, outputBucket, enqueueChunks, scorer, chunkBytes, logger, metrics } = options;
+  const { runs, s3, outputBucket, enqueueChunks, scoring, sampler, chunkBytes, logger, metrics } = options;
   const openScoreWriter = options.openScoreWriter ?? runs.openScoreWriter;
 
   async function plan(object: ObjectCreated, batchId: string): Promise<BatchRun> {
     const head = await headObject(s3, object.bucket, object.key, object.versionId);
     const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size };
     const outputs = outputKeys(batchId);
+    const { scorer } = await scoring.current();
     const draft = { batch_id: batchId, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
     const version: ObjectVersion = { ...object };
     if (!object.versionId && head.etag !== object.etag) return runs.create({ ...draft, chunks: [], failure_reason: 'the object was overwritten before it was scored' });
@@ -151,17 +157,19 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
   async function scoreRange(run: BatchRun, index: number): Promise<ChunkCounts> {
     const chunk = run.chunks[index];
     if (!chunk) throw new Error(`batch ${run.batch_id} has no chunk ${index}`);
+    const scorers = await scoring.version(run.context_version);
+    if (!scorers) throw new Error(`batch ${run.batch_id} was planned with context ${run.context_version}, which is not published`);
     const keys = chunkOutputKeys(run, index);
     const results = openObjectWriter(s3, outputBucket, keys.results);
     const errors = openObjectWriter(s3, outputBucket, keys.errors);
-    const scores = openScoreWriter(run);
+    const scores = openScoreWriter(run, sampler);
     const window = readWindow(chunk);
     const version: ObjectVersion = { bucket: run.source.bucket, key: run.source.key, etag: run.source.etag, versionId: run.source.version_id };
     try {
       const bytes = await readObjectRange(s3, version, window.start, window.end);
-      const counts = await scoreLines(splitJsonlLines(bytes, { firstLine: window.firstLine }), scorer, {
-        async scored(line, payload) {
-          await scores.add(line, payload);
+      const counts = await scoreLines(splitJsonlLines(bytes, { firstLine: window.firstLine }), scorers.scorer, {
+        async scored(line, payload, company) {
+          await scores.add(line, payload, company);
           await results.write(`${JSON.stringify(payload)}\n`);
         },
         failed: (record) => errors.write(`${JSON.stringify(record)}\n`),

@@ -1,9 +1,9 @@
-import { parseCompanyLine, type LineErrorRecord, type RawLine, type ScorePayload, type Scorer } from '@echo-ridge/engine';
+import { parseCompanyLine, type Company, type LineErrorRecord, type RawLine, type ScorePayload, type Scorer } from '@echo-ridge/engine';
 import type { ChunkCounts } from '@echo-ridge/store';
 
-/** Where each line of a chunk goes: a payload for a valid line, an error record for any other. */
+/** Where each line of a chunk goes: a payload (with the company it scores) for a valid line, an error record for any other. */
 export interface LineSink {
-  scored(line: number, payload: ScorePayload): Promise<void>;
+  scored(line: number, payload: ScorePayload, company: Company): Promise<void>;
   failed(error: LineErrorRecord): Promise<void>;
 }
 
@@ -18,7 +18,7 @@ export async function scoreLines(lines: AsyncIterable<RawLine>, scorer: Scorer, 
     counts.lines += 1;
     const parsed = 'error' in raw ? raw : parseCompanyLine(raw.text, raw.line);
     if ('company' in parsed) {
-      await sink.scored(parsed.line, scorer.score(parsed.company));
+      await sink.scored(parsed.line, scorer.score(parsed.company), parsed.company);
       counts.scored += 1;
     } else {
       await sink.failed(parsed.error);

@@ -1,5 +1,5 @@
 import { CompanySchema, HybridRequestSchema, ScorePayloadSchema, STRATEGIES, ValidationIssueSchema } from '@echo-ridge/engine';
-import { BatchRecordSchema, FileBatchSchema } from '@echo-ridge/store';
+import { BatchRecordSchema, ContextVersionSchema, FileBatchSchema } from '@echo-ridge/store';
 import * as v from 'valibot';
 import { PageQueryEntries, QueryFlagSchema } from './http/query.js';
 
@@ -20,8 +20,8 @@ export const ErrorBodySchema = withRequestId({
   }),
 });
 
-// POST /score[?verbose=true]
-export const ScoreQuerySchema = v.object({ verbose: QueryFlagSchema });
+// POST /score[?verbose=true][&context=<version>]
+export const ScoreQuerySchema = v.object({ verbose: QueryFlagSchema, context: v.optional(ContextVersionSchema) });
 export const ScoreRequestSchema = CompanySchema;
 export const ScoreResponseSchema = withRequestId(ScorePayloadSchema.entries);
 
@@ -148,6 +148,8 @@ export const StatsResponseSchema = withRequestId({
     checksum: v.string(),
     fitted_at: v.nullable(v.string()),
     age_hours: v.nullable(v.number()),
+    /** Companies the context was fitted on. */
+    sample_size: v.nullable(v.number()),
   }),
   companies_scored: v.number(),
 });

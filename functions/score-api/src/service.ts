@@ -1,14 +1,17 @@
-import { createScorer, DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Scorer, type Weights } from '@echo-ridge/engine';
-import { createDocumentClient, createStore, type Store } from '@echo-ridge/store';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Weights } from '@echo-ridge/engine';
+import { createContextSource, createContextStore, createDocumentClient, createSampler, createScorerSource, createStore, type Sampler, type ScorerSource, type Store } from '@echo-ridge/store';
 import { loadConfig, type Config, type Env } from './config.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Everything a route needs, built once per cold start. */
 export interface Service extends Telemetry {
   config: Config;
-  scorer: Scorer;
-  verboseScorer: Scorer;
+  /** Scorers of the current context, or of an older one for re-scoring. */
+  scoring: ScorerSource;
   store: Store;
+  /** Keeps a share of the scored inputs for the daily context refresh. */
+  sampler: Sampler;
 }
 
 /** A failed set-up keeps its problems, so that /healthz can name them while every other route fails. */
@@ -30,19 +33,21 @@ export function setUp(env: Env, telemetry: Telemetry): Setup {
   const { config } = loaded;
   const read = readWeights(config.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH);
   if (!read.ok) return read;
-  const scorerOptions = { weights: read.weights, mask: config.MASK_ON_INFEASIBLE };
+  const table = { client: createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, now: () => new Date() };
+  const s3 = new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
+  const contexts = createContextSource({
+    contexts: createContextStore({ table, s3, bucket: config.BUCKET_NAME }),
+    pollMs: config.CONTEXT_POLL_SECONDS * 1000,
+    onStale: (error) => telemetry.logger.warn('scoring with the cached normalization context: the current one could not be read', { error: error as Error }),
+  });
   return {
     ok: true,
     service: {
       ...telemetry,
       config,
-      scorer: createScorer(scorerOptions),
-      verboseScorer: createScorer({ ...scorerOptions, verbose: true }),
-      store: createStore({
-        client: createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }),
-        tableName: config.TABLE_NAME,
-        retentionDays: config.RETENTION_DAYS,
-      }),
+      scoring: createScorerSource(contexts, { weights: read.weights, mask: config.MASK_ON_INFEASIBLE }),
+      store: createStore({ ...table, retentionDays: config.RETENTION_DAYS }),
+      sampler: createSampler(table, config.SAMPLE_RATE),
     },
   };
 }

@@ -17,7 +17,7 @@ let output: ReturnType<typeof captureOutput>;
 beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
-  env = { TABLE_NAME: 'scores', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}` };
+  env = { TABLE_NAME: 'scores', BUCKET_NAME: 'data', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}` };
 });
 
 beforeEach(() => {
@@ -112,33 +112,6 @@ describe('request errors', () => {
   });
 });
 
-describe('hybrid scoring', () => {
-  it('adapts, scores and blends without the table, and publishes the hybrid metrics', async () => {
-    const request = {
-      record: { place_norm: { entity_id: 'ent-7', website: 'https://www.acme.example', created_at: '2025-03-01T10:00:00Z' } },
-      ai_score: { model: 'test-model', overall_score: 0.9, dimb_scores: { D: { value: 0.9 }, B: { value: 0.1 } } },
-      strategy: 'consensus',
-    };
-    const { response, body } = await call(postJson('/score/hybrid', request));
-    expect(response.statusCode).toBe(200);
-    expect(body).toMatchObject({
-      company_id: 'ent-7',
-      company: { company_id: 'ent-7', domain: 'acme.example' },
-      adapter_warnings: expect.arrayContaining([expect.stringContaining('digital.pagespeed set to neutral default')]),
-      deterministic: { company_id: 'ent-7', metadata: { version: { engine: '1.1.0' } } },
-      blend: { strategy: 'consensus', metadata: { ai_source: 'test-model', company_id: 'ent-7' }, divergence: { level: expect.any(String) } },
-    });
-    const [metrics] = output.records().filter((record) => '_aws' in record);
-    const divergent = (body.blend as { divergence: { has_significant_divergence: boolean } }).divergence.has_significant_divergence;
-    expect(metrics).toMatchObject({
-      BlendLatency: expect.any(Number),
-      AdapterWarnings: (body.adapter_warnings as string[]).length,
-      DivergenceFlags: divergent ? 1 : 0,
-      Errors5xx: 0,
-    });
-  });
-});
-
 describe('when the table does not answer', () => {
   it('answers a valid /score with a retryable 503 and nothing internal', async () => {
     const { response, body } = await expectError(postJson('/score', company()), 503, 'SERVICE_UNAVAILABLE');
@@ -149,6 +122,11 @@ describe('when the table does not answer', () => {
   it('answers reads with 503 too', async () => {
     await expectError(apiEvent({ path: '/scores/acme-001' }), 503, 'SERVICE_UNAVAILABLE');
     await expectError(apiEvent({ path: '/stats' }), 503, 'SERVICE_UNAVAILABLE');
+  });
+
+  it('answers /score/hybrid with 503 too: it scores with the current context, whose pointer is in the table', async () => {
+    const request = { record: { place_norm: { entity_id: 'ent-7', website: 'https://www.acme.example' } }, ai_score: { overall_score: 0.9 } };
+    await expectError(postJson('/score/hybrid', request), 503, 'SERVICE_UNAVAILABLE');
   });
 
   it('reports the table as the failing part of /healthz', async () => {

@@ -20,6 +20,8 @@ export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpo
     AWS_ENDPOINT_URL_DYNAMODB: target.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_S3: target.fauxqsEndpoint,
     AWS_ENDPOINT_URL_SQS: target.fauxqsEndpoint,
+    // Every input goes to the reservoir, so that a file of a few hundred companies is enough for a context refresh.
+    SAMPLE_RATE: '1',
     POWERTOOLS_SERVICE_NAME: 'batch',
     POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
   };

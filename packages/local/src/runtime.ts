@@ -5,6 +5,7 @@ import { loadApiKeys, type ApiKey } from './api-keys.js';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { scoreApiResources } from './api-resources.js';
 import { startBatchRuntime, type BatchRuntime, type BatchRuntimeOptions } from './batch-runtime.js';
+import { contextRefreshEnv, startContextRefreshSchedule, type ContextRefreshSchedule } from './context-refresh-runtime.js';
 import { startGateway } from './gateway.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   log?: (message: string) => void;
   /** The batch side: the inbox and outbox folders (none unless given), the batch function's environment. */
   batch?: Pick<BatchRuntimeOptions, 'inbox' | 'functionEnv' | 'retryAfterSeconds' | 'log'>;
+  /** The context refresh: added to (or overriding) its environment, and where its outcome is reported. */
+  contextRefresh?: { functionEnv?: Record<string, string>; log?: (message: string) => void };
 }
 
 export interface Runtime {
@@ -48,6 +51,8 @@ export interface Runtime {
   dynamoDb: DynamoDbLocal;
   /** fauxqs, the batch queue and the inbox (batch-runtime.ts). */
   batch: BatchRuntime;
+  /** The daily refresh, run at start; `run` refreshes on demand. */
+  contextRefresh: ContextRefreshSchedule;
   stop(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { keys, created } = await loadApiKeys(keysFile);
   const dynamoDb = await startDynamoDbLocal({ dbPath: options.persistDir });
   let batch: BatchRuntime | undefined;
+  let contextRefresh: ContextRefreshSchedule | undefined;
   try {
     await ensureScoreTable(dynamoDb.endpoint, DEFAULT_TABLE_NAME);
     // What the Lambda runtime puts in the process environment, where the SDK and Powertools read it:
@@ -69,10 +75,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    batch = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: DEFAULT_TABLE_NAME, ...options.batch });
     const functionEnv = {
       TABLE_NAME: DEFAULT_TABLE_NAME,
+      BUCKET_NAME: batch.bucket,
       AWS_REGION: LOCAL_AWS.region,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_S3: batch.fauxqs.endpoint,
+      // Every input goes to the reservoir, so that a few hundred companies scored here are enough for a refresh.
+      SAMPLE_RATE: '1',
       POWERTOOLS_SERVICE_NAME: 'score-api',
       POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
       ...options.functionEnv,
@@ -81,7 +92,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...SCORE_FUNCTION,
       region: LOCAL_AWS.region,
     });
-    batch = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: DEFAULT_TABLE_NAME, ...options.batch });
+    contextRefresh = startContextRefreshSchedule({
+      env: {
+        ...contextRefreshEnv({ dynamoDbEndpoint: dynamoDb.endpoint, s3Endpoint: batch.fauxqs.endpoint, tableName: DEFAULT_TABLE_NAME, bucket: batch.bucket }),
+        ...options.contextRefresh?.functionEnv,
+      },
+      log: options.contextRefresh?.log ?? ((message) => process.stderr.write(`${message}\n`)),
+    });
     const gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_PORT,
@@ -98,13 +115,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       keysCreated: created,
       dynamoDb,
       batch,
+      contextRefresh,
       async stop() {
         await gateway.close();
+        await contextRefresh?.stop();
         await batch?.stop();
         await dynamoDb.stop();
       },
     };
   } catch (error) {
+    await contextRefresh?.stop();
     await batch?.stop();
     await dynamoDb.stop();
     throw error;

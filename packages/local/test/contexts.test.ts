@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { contextChecksum, defaultContext, fitContext, serializeContext, validateCompany, type Company, type NormContext } from '@echo-ridge/engine';
+import { contextChecksum, defaultContext, fitContext, sampleTicket, serializeContext, validateCompany, type Company, type NormContext } from '@echo-ridge/engine';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConflictError, contextObjectKey, ContextRefusedError, createContextStore, createDocumentClient, createSampler, readReservoir, type ContextStore } from '@echo-ridge/store';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
@@ -129,13 +129,21 @@ describe('reservoir', () => {
 
   it('keeps every company at rate 1, once per day with its latest input', async () => {
     const sampler = createSampler(table(), 1);
-    expect(await sampler.keep(companies.slice(0, 30))).toBe(30);
+    // A company twice in one write is kept once: BatchWriteItem refuses two puts of one key.
+    expect(await sampler.keep([...companies.slice(0, 30), companies[3]!])).toBe(30);
     const again = { ...companies[0]!, domain: 'changed.example.com' };
     await sampler.keep([again]);
     const entries = await readReservoir(table(), ['2026-11-27'], 1000);
     expect(entries).toHaveLength(30);
     expect(entries.map((entry) => entry.ticket)).toEqual(entries.map((entry) => entry.ticket).sort());
     expect(entries.map((entry) => entry.company)).toContainEqual(JSON.parse(JSON.stringify(again)));
+  });
+
+  it('gives a write stream each company\'s item once', () => {
+    const once = createSampler(table(), 1).distinct();
+    expect(once(companies[0]!)).toMatchObject({ pk: 'SAMPLE#2026-11-27', company: JSON.stringify(companies[0]) });
+    expect(once(companies[0]!)).toBeNull();
+    expect(once(companies[1]!)).not.toBeNull();
   });
 
   it('reads the k lowest tickets of the window, across days', async () => {
@@ -151,9 +159,8 @@ describe('reservoir', () => {
   });
 
   it('keeps only companies whose ticket is below the rate', async () => {
-    const sampler = createSampler(table(), 0.25);
-    const kept = await sampler.keep(companies);
-    expect(kept).toBe(companies.filter((company) => sampler.item(company) !== null).length);
+    const kept = await createSampler(table(), 0.25).keep(companies);
+    expect(kept).toBe(companies.filter((company) => sampleTicket(company.company_id, clock, 0.25) !== null).length);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(companies.length);
     expect(await readReservoir(table(), ['2026-11-27'], 1000)).toHaveLength(kept);

@@ -1,12 +1,14 @@
-import type { ScorePayload } from '@echo-ridge/engine';
+import type { Company, ScorePayload } from '@echo-ridge/engine';
 import { createBatchWriter, type BatchWriteOptions } from './batch-writes.js';
 import { fileBatchScoreItem } from './batch-scores.js';
+import type { Sampler } from './reservoir.js';
 import { claimChunk, completeBatchRun, createBatchRun, failBatchRun, finishChunk, getBatchRun, releaseChunk, type BatchRun, type ChunkCounts, type Lease, type NewBatchRun } from './batch-runs.js';
 import { createTableContext, type StoreOptions } from './store.js';
 
 /** Writes the scores of one chunk: items are grouped 25 to a BatchWriteItem call, several calls in flight. */
 export interface ScoreWriter {
-  add(line: number, payload: ScorePayload): Promise<void>;
+  /** The score of the line, and the company's reservoir item when the sampler keeps it. */
+  add(line: number, payload: ScorePayload, company: Company): Promise<void>;
   flush(): Promise<void>;
 }
 
@@ -21,10 +23,16 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
     releaseChunk: (batchId: string, index: number, owner: string) => releaseChunk(table, batchId, index, owner),
     complete: (run: BatchRun) => completeBatchRun(table, run),
     fail: (batchId: string, reason: string) => failBatchRun(table, batchId, reason),
-    openScoreWriter: (run: BatchRun): ScoreWriter => {
+    openScoreWriter: (run: BatchRun, sampler: Pick<Sampler, 'distinct'>): ScoreWriter => {
       const writer = createBatchWriter(table, writeOptions);
+      const sampleOf = sampler.distinct();
       return {
-        add: (line, payload) => writer.add(fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, line, payload })),
+        async add(line, payload, company) {
+          await writer.add(fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, line, payload }));
+          // A sampled input rides in the BatchWriteItem calls of the scores: no call of its own.
+          const sample = sampleOf(company);
+          if (sample) await writer.add(sample);
+        },
         flush: () => writer.flush(),
       };
     },

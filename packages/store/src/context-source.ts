@@ -1,5 +1,19 @@
 import { defaultContext, type NormContext } from '@echo-ridge/engine';
+import * as v from 'valibot';
 import type { ContextStore } from './contexts.js';
+
+/** The most a function may go without noticing a new context pointer: the runbook's five minutes. */
+export const MAX_CONTEXT_POLL_SECONDS = 300;
+
+/** How often the functions reread the pointer, read from the setting `name`: whole seconds, 0 to 300; 0 rereads it for every score. */
+export const contextPollSetting = (name: string) => {
+  const rule = (got: unknown) => `${name} must be a whole number of seconds from 0 to ${MAX_CONTEXT_POLL_SECONDS} (got ${JSON.stringify(got)})`;
+  return v.pipe(
+    v.string(),
+    v.check((text) => /^\d{1,3}$/.test(text) && Number(text) <= MAX_CONTEXT_POLL_SECONDS, (issue) => rule(issue.input)),
+    v.transform(Number),
+  );
+};
 
 /**
  * Contexts as the scoring functions use them: the current one, cached and checked against the pointer

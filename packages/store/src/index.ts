@@ -15,3 +15,4 @@ export * from './objects.js';
 export * from './contexts.js';
 export * from './context-source.js';
 export * from './reservoir.js';
+export * from './scorer-source.js';

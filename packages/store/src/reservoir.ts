@@ -31,8 +31,11 @@ export interface SampleEntry {
 
 /** Decides which inputs go into the reservoir and writes them; bound to the sampling rate and a clock. */
 export interface Sampler {
-  /** The reservoir item of the company when it is sampled now, else null: for writers that batch their items. */
-  item(company: Company): TableItem | null;
+  /**
+   * For one stream of batched writes: the company's reservoir item when it is sampled now, else null,
+   * and null for a company already given, as BatchWriteItem refuses two puts of one key in a call.
+   */
+  distinct(): (company: Company) => TableItem | null;
   /** Writes the items of the sampled companies among these; resolves to how many were sampled. */
   keep(companies: readonly Company[]): Promise<number>;
 }
@@ -51,10 +54,19 @@ export function createSampler(table: Pick<TableContext, 'client' | 'tableName' |
       [TABLE_KEYS.timeToLive]: Math.floor(at.getTime() / 1000) + SAMPLE_RETENTION_DAYS * 86_400,
     };
   };
+  const distinct = () => {
+    const seen = new Set<unknown>();
+    return (company: Company) => {
+      const kept = item(company);
+      if (kept === null || seen.has(kept.sk)) return null;
+      seen.add(kept.sk);
+      return kept;
+    };
+  };
   return {
-    item,
+    distinct,
     async keep(companies) {
-      const items = companies.map(item).filter((kept): kept is TableItem => kept !== null);
+      const items = companies.map(distinct()).filter((kept): kept is TableItem => kept !== null);
       for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) await writeGroup(table, items.slice(start, start + BATCH_WRITE_LIMIT));
       return items.length;
     },

@@ -21,7 +21,7 @@ function companyIdOf(input: unknown): string | undefined {
  * POST /score/batch: scores every valid company, reports every invalid one by index, stores the scores
  * under a new batch id and then the batch record, so that a readable record always has its scores.
  */
-export async function scoreBatch({ event }: RouteRequest, { scorer, store, metrics }: Service): Promise<Reply> {
+export async function scoreBatch({ event }: RouteRequest, { scoring, store, sampler, metrics }: Service): Promise<Reply> {
   const request = validateWith(BatchRequestSchema, readJsonBody(event, BATCH_BODY_LIMIT_BYTES));
   if (!request.ok) throw unprocessable('The batch request is invalid: fix the fields listed in issues.', request.issues);
   const { companies } = request.value;
@@ -44,8 +44,9 @@ export async function scoreBatch({ event }: RouteRequest, { scorer, store, metri
 
   const batchId = randomUUID();
   const createdAt = new Date().toISOString();
+  const { scorer } = await scoring.current();
   const results = valid.map(({ index, company }) => ({ index, company_id: company.company_id, payload: scorer.score(company) }));
-  await store.saveBatchScores(batchId, results);
+  await Promise.all([store.saveBatchScores(batchId, results), sampler.keep(valid.map(({ company }) => company))]);
   const summary = batchSummary(companies.length, results.length);
   await store.putBatch({
     batch_id: batchId,

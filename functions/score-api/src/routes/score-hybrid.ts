@@ -25,8 +25,8 @@ function adapt(record: unknown, { metrics }: Service): Adaptation {
  * `scoreHybrid`, so that an adapter failure is counted as one and its issues are named from the
  * request's root (`record.place_norm.entity_id`).
  */
-export function scoreHybrid({ event }: RouteRequest, service: Service): Reply {
-  const { scorer, logger, metrics } = service;
+export async function scoreHybrid({ event }: RouteRequest, service: Service): Promise<Reply> {
+  const { scoring, logger, metrics } = service;
   const request = validateWith(HybridRequestSchema, readJsonBody(event, BODY_LIMIT_BYTES));
   if (!request.ok) throw unprocessable('The hybrid request is invalid: fix the fields listed in issues.', request.issues);
   const { record, ai_score: aiScore, ...options } = request.value;
@@ -34,6 +34,7 @@ export function scoreHybrid({ event }: RouteRequest, service: Service): Reply {
   const started = performance.now();
   const { company, warnings } = adapt(record, service);
   logger.appendKeys({ company_id: company.company_id });
+  const { scorer } = await scoring.current();
   const deterministic = scorer.score(company);
   const blend = blendScores(aiScore, deterministic, options);
   metrics.addMetric('BlendLatency', MetricUnit.Milliseconds, performance.now() - started);

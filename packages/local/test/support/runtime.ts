@@ -2,20 +2,28 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiKey } from '../../src/api-keys.js';
-import { startRuntime } from '../../src/runtime.js';
+import { startRuntime, type RuntimeOptions } from '../../src/runtime.js';
 
 export type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] }; request_id: string };
 
 /**
  * `pnpm start`'s runtime on free ports with its own keys file, the function's logs and metrics off so
- * that the test report stays readable, and a fetch that sends the first key.
+ * that the test report stays readable, and a fetch that sends the first key. `functionEnv` adds to the
+ * score function's environment; the context refresh reports into `refreshLog`.
  */
-export async function startTestRuntime(keys?: ApiKey[]) {
+export async function startTestRuntime(keys?: ApiKey[], functionEnv: RuntimeOptions['functionEnv'] = {}) {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const keysFile = join(await mkdtemp(join(tmpdir(), 'echo-ridge-test-')), 'api-keys.json');
   if (keys) await writeFile(keysFile, JSON.stringify({ keys }));
   const gatewayLog: string[] = [];
-  const runtime = await startRuntime({ port: 0, keysFile, functionEnv: { LOG_LEVEL: 'SILENT' }, log: (line) => gatewayLog.push(line) });
+  const refreshLog: string[] = [];
+  const runtime = await startRuntime({
+    port: 0,
+    keysFile,
+    functionEnv: { LOG_LEVEL: 'SILENT', ...functionEnv },
+    log: (line) => gatewayLog.push(line),
+    contextRefresh: { functionEnv: { LOG_LEVEL: 'SILENT' }, log: (line) => refreshLog.push(line) },
+  });
   const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const { json, headers, ...rest } = init;
     return fetch(`${runtime.url}${path}`, {
@@ -24,5 +32,5 @@ export async function startTestRuntime(keys?: ApiKey[]) {
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   };
-  return { runtime, api, gatewayLog };
+  return { runtime, api, gatewayLog, refreshLog };
 }
