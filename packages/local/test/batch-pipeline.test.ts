@@ -116,13 +116,16 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     });
     const exited = once(child, 'exit');
     let stored = 0;
-    while (stored < 300) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      stored = await emulators.countBatchItems(batchId);
-      if (child.exitCode !== null) throw new Error('the first invocation ended before it could be killed mid-file');
+    try {
+      while (stored < 300) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stored = await emulators.countBatchItems(batchId);
+        if (child.exitCode !== null) throw new Error('the first invocation ended before it could be killed mid-file');
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
     }
-    child.kill('SIGKILL');
-    await exited;
     const died = await emulators.runs.get(batchId);
     expect(died).toMatchObject({ status: 'running', chunks_done: 0 });
     expect(stored).toBeLessThan(total);
