@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
-import { BatchRecordSchema } from './batches.js';
+import { BatchRecordSchema } from './batch-record.js';
 import { tableCall } from './errors.js';
 import { FileBatchFields, type BatchSource } from './file-batches.js';
 import { batchKey, COUNTERS_KEY } from './keys.js';

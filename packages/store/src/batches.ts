@@ -1,29 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
+import { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 import { ConflictError, tableCall } from './errors.js';
-import { FileBatchFields } from './file-batches.js';
 import { batchKey } from './keys.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
-
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-
-/**
- * What `GET /batches/{batch_id}` reports; counts reconcile: total = successful + failed. A batch of a
- * file dropped in the bucket is queued until its first chunk starts, and has the file's fields.
- */
-export const BatchRecordSchema = v.object({
-  batch_id: v.string(),
-  status: v.picklist(['queued', 'running', 'completed', 'failed']),
-  total: count,
-  successful: count,
-  failed: count,
-  created_at: v.string(),
-  completed_at: v.nullable(v.string()),
-  ...v.partial(v.object(FileBatchFields)).entries,
-});
-export type BatchRecord = v.InferOutput<typeof BatchRecordSchema>;
 
 /** Creates a batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
 export async function putBatch(table: TableContext, record: BatchRecord): Promise<void> {

@@ -3,6 +3,7 @@ import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client }
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { NormContextSchema, parseContext, serializeContext, type NormContext } from '@echo-ridge/engine';
 import * as v from 'valibot';
+import { ContextVersionSchema } from './context-version.js';
 import { ConflictError, tableCall } from './errors.js';
 import type { TableContext } from './table-context.js';
 
@@ -23,12 +24,6 @@ const versionKey = (version: string) => ({ pk: CONTEXT_PARTITION, sk: `${VERSION
 
 export const contextObjectKey = (version: string) => `contexts/${version}.json`;
 export const contextSampleKey = (version: string) => `contexts/${version}.sample.jsonl`;
-
-/** A version becomes an object key and a sort key: letters, digits and `._-` only. */
-export const ContextVersionSchema = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a context version: letters, digits, ".", "_" and "-", at most 128 characters'),
-);
 
 const { checksum, fitted_at, companies_count } = NormContextSchema.entries;
 

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScorePayload } from '@echo-ridge/engine';
-import { getBatch, putBatch, type BatchRecord } from './batches.js';
+import type { BatchRecord } from './batch-record.js';
+import { getBatch, putBatch } from './batches.js';
 import { addCompaniesScored, companiesScored } from './counters.js';
 import type { PageRequest } from './cursor.js';
 import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, type BatchMember } from './scores.js';

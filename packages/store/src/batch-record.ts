@@ -1,0 +1,20 @@
+import * as v from 'valibot';
+import { FileBatchFields } from './file-batches.js';
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/**
+ * What `GET /batches/{batch_id}` reports; counts reconcile: total = successful + failed. A batch of a
+ * file dropped in the bucket is queued until its first chunk starts, and has the file's fields.
+ */
+export const BatchRecordSchema = v.object({
+  batch_id: v.string(),
+  status: v.picklist(['queued', 'running', 'completed', 'failed']),
+  total: count,
+  successful: count,
+  failed: count,
+  created_at: v.string(),
+  completed_at: v.nullable(v.string()),
+  ...v.partial(v.object(FileBatchFields)).entries,
+});
+export type BatchRecord = v.InferOutput<typeof BatchRecordSchema>;
