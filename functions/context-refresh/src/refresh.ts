@@ -1,5 +1,6 @@
-import { defaultContext, planRefresh, sampleWindow, type Alert, type NormContext, type Weights } from '@echo-ridge/engine';
+import { AlertSchema, defaultContext, planRefresh, sampleWindow, type NormContext, type Weights } from '@echo-ridge/engine';
 import type { ContextStore, SampleEntry } from '@echo-ridge/store';
+import * as v from 'valibot';
 
 /** The refresh fits on the companies scored today and yesterday: a day of inputs whatever the hour it runs. */
 export const SAMPLE_WINDOW_DAYS = 2;
@@ -12,22 +13,23 @@ export interface RefreshDependencies {
   sampleSize: number;
 }
 
-/** What a refresh did, as the handler returns it and its logs and metrics report it. */
-export interface RefreshReport {
-  outcome: 'published' | 'kept' | 'lost_race';
+/** What a refresh did, as the handler returns it (and `echo-ridge context refresh` prints it) and its logs and metrics report it. */
+export const RefreshReportSchema = v.object({
+  outcome: v.picklist(['published', 'kept', 'lost_race']),
   /** Why the current context stayed, unless a new one was published. */
-  reason: string | null;
+  reason: v.nullable(v.string()),
   /** The context the service scores with after the refresh. */
-  version: string;
-  fitted_at: string | null;
+  version: v.string(),
+  fitted_at: v.nullable(v.string()),
   /** Hours since `fitted_at` at the end of the refresh; null for a context that does not say when it was fitted. */
-  age_hours: number | null;
+  age_hours: v.nullable(v.number()),
   /** Records read from the reservoir, and how many of them meet the confidence threshold. */
-  sampled: number;
-  eligible: number;
+  sampled: v.number(),
+  eligible: v.number(),
   /** Drift alerts between the current and the new sample, critical first; null when there was no current sample to compare with. */
-  drift_alerts: Alert[] | null;
-}
+  drift_alerts: v.nullable(v.array(AlertSchema)),
+});
+export type RefreshReport = v.InferOutput<typeof RefreshReportSchema>;
 
 const MS_PER_HOUR = 3_600_000;
 

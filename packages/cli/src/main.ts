@@ -3,6 +3,7 @@ import { adapt } from './commands/adapt.js';
 import { blend } from './commands/blend.js';
 import { calibrate } from './commands/calibrate.js';
 import type { Command } from './commands/command.js';
+import { contextCommand } from './commands/context.js';
 import { drift } from './commands/drift.js';
 import { fitContextCommand } from './commands/fit-context.js';
 import { hybrid } from './commands/hybrid.js';
@@ -11,7 +12,7 @@ import { validateDeterministic } from './commands/validate-deterministic.js';
 import { validate } from './commands/validate.js';
 import { weights } from './commands/weights.js';
 
-export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate];
+export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -15,3 +15,5 @@ export * from './sandbox-pool.js';
 export * from './score-table.js';
 export * from './sqs-poller.js';
 export * from './token-bucket.js';
+export * from './runtime-file.js';
+export * from './context-refresh-runtime.js';

@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_RUNTIME_FILE, removeRuntimeFile, runtimeFacts, writeRuntimeFile } from './runtime-file.js';
 import { DEFAULT_PORT, startRuntime } from './runtime.js';
 
 const USAGE = `Usage: pnpm start [--persist DIR] [--port N]
 
 Starts Echo Ridge locally: DynamoDB Local (in memory unless --persist DIR) with the stack's table,
 the score API on http://127.0.0.1:${DEFAULT_PORT} behind an API Gateway emulation, and the batch
-pipeline on fauxqs (S3 and SQS): a .jsonl file dropped in ./inbox/ is scored into ./outbox/.`;
+pipeline on fauxqs (S3 and SQS): a .jsonl file dropped in ./inbox/ is scored into ./outbox/. The
+normalization context is refreshed at start and every 24 hours; \`pnpm echo-ridge context\` lists,
+shows, publishes and refreshes contexts on this runtime.`;
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -27,6 +30,7 @@ async function main() {
     return;
   }
   const runtime = await startRuntime({ port: options.port, persistDir: options.persistDir, batch: { inbox: { inboxDir: 'inbox', outboxDir: 'outbox' } } });
+  await writeRuntimeFile(DEFAULT_RUNTIME_FILE, runtimeFacts(runtime));
   const key = runtime.apiKey.value;
   console.log(`
 Echo Ridge is running locally.
@@ -37,6 +41,7 @@ Echo Ridge is running locally.
   S3 + SQS   ${runtime.batch.fauxqs.endpoint} (fauxqs, in memory): bucket ${runtime.batch.bucket}, batch queue and its DLQ
   Inbox      ${runtime.batch.inbox?.inboxDir}: a .jsonl file dropped here is scored as a batch
   Outbox     ${runtime.batch.inbox?.outboxDir}: <name>.results.jsonl and <name>.errors.jsonl
+  Contexts   refreshed now and every 24 h from the scored companies; the runtime is described in ${DEFAULT_RUNTIME_FILE}
 
 Score a company, then read it back:
 
@@ -49,6 +54,11 @@ Score a file as a batch, then read its record (the batch id is in the summary li
   cp examples/companies.jsonl inbox/
   curl -s ${runtime.url}/batches/<batch id> -H 'x-api-key: ${key}'
 
+Refresh the normalization context from what was scored, then list the published versions:
+
+  pnpm echo-ridge context refresh
+  pnpm echo-ridge context list
+
 Press Ctrl-C to stop.
 `);
   let stopping = false;
@@ -56,7 +66,7 @@ Press Ctrl-C to stop.
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the gateway, the batch pipeline, fauxqs and DynamoDB Local (pid ${runtime.dynamoDb.pid})…`);
-    runtime.stop().then(
+    Promise.all([runtime.stop(), removeRuntimeFile(DEFAULT_RUNTIME_FILE)]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
