@@ -14,6 +14,7 @@ import { Alias } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { companyRequestSchema } from './company-model.js';
+import { RUNBOOK } from './runbook.js';
 import { ServiceFunction } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
@@ -104,7 +105,12 @@ export class Api extends Construct {
       provisionedConcurrentExecutions: stage.apiProvisionedConcurrency,
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
+    // The access log is the audit record of every customer request (key id, source IP, route, status), so it is kept as long as the audit trail.
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${resourceName(stage.name, 'api')}`,
+      retention: RUNBOOK.auditRetention,
+      removalPolicy: stage.removalPolicy,
+    });
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: resourceName(stage.name, 'api'),
       description: 'Echo Ridge AI-readiness scoring API',

@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
+import { Audit } from './audit.js';
+import { Backup } from './backup.js';
 import { Batch } from './batch.js';
 import { ContextRefresh } from './context.js';
 import { SafeDeployment } from './deployment.js';
@@ -12,7 +14,7 @@ export interface EchoRidgeStackProps extends StackProps {
   readonly stage: StageConfig;
 }
 
-/** One stage of Echo Ridge: storage, the API, batch scoring, the daily context refresh, their alarms and safe deploys. */
+/** One stage of Echo Ridge: storage with its backups and audit trail, the API, batch scoring, the daily context refresh, their alarms and safe deploys. */
 export class EchoRidgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EchoRidgeStackProps) {
     super(scope, id, { terminationProtection: props.stage.deletionProtection, ...props });
@@ -21,6 +23,8 @@ export class EchoRidgeStack extends Stack {
     Tags.of(this).add('stage', stage.name);
 
     const storage = new Storage(this, 'Storage', { stage });
+    const backup = new Backup(this, 'Backup', { stage, storage });
+    new Audit(this, 'Audit', { stage, storage });
     const api = new Api(this, 'Api', { stage, storage });
     const batch = new Batch(this, 'Batch', { stage, storage });
     const contextRefresh = new ContextRefresh(this, 'ContextRefresh', { stage, storage });
@@ -34,6 +38,7 @@ export class EchoRidgeStack extends Stack {
     }
     new CfnOutput(this, 'DataBucket', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'Table', { value: storage.table.tableName });
+    new CfnOutput(this, 'BackupRoleArn', { value: backup.role.roleArn, description: 'The role `aws backup start-restore-job --iam-role-arn` restores the table with' });
     new CfnOutput(this, 'ContextRefreshFunction', { value: contextRefresh.handler.function.functionName, description: '`echo-ridge context refresh --stage` invokes it' });
     new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl(observability.dashboard) });
     new CfnOutput(this, 'PageTopicArn', { value: observability.pageTopic.topicArn });

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import type { CronOptions } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /** Critical alarms page the on-call engineer; warnings open a ticket for the next working day. */
 export type Severity = 'critical' | 'warning';
@@ -22,6 +24,13 @@ export interface BurnRateRule {
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
   readonly severity: Severity;
+}
+
+/** A scheduled AWS Backup of the table: when it starts (UTC) and how long its recovery point is kept. */
+export interface BackupRule {
+  readonly name: string;
+  readonly schedule: CronOptions;
+  readonly retention: Duration;
 }
 
 export interface Runbook {
@@ -52,6 +61,14 @@ export interface Runbook {
   readonly blendLatency: AlarmRule;
   /** Age of the normalization context in hours. */
   readonly contextAge: AlarmRule;
+  /** AWS Backup of the table, on top of its 35 days of point-in-time recovery. */
+  readonly backups: {
+    readonly rules: readonly BackupRule[];
+    /** How long after a deploy sets the vault lock it can still be changed or removed; after that it cannot. */
+    readonly lockGracePeriod: Duration;
+  };
+  /** How long the audit records are kept: API access logs and the CloudTrail data events of the table and bucket. */
+  readonly auditRetention: RetentionDays;
 }
 
 /**
@@ -85,4 +102,14 @@ export const RUNBOOK: Runbook = {
   blendLatency: { threshold: 50, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
   // The refresh reports once a day; a day-long period keeps the state from one report to the next.
   contextAge: { threshold: 24, period: Duration.days(1), evaluationPeriods: 1, severity: 'warning' },
+  // 04:00 UTC: after the 03:00 context refresh has moved its pointer, before the working day in Europe.
+  backups: {
+    rules: [
+      { name: 'Daily', schedule: { hour: '4', minute: '0' }, retention: Duration.days(30) },
+      { name: 'Weekly', schedule: { weekDay: 'SUN', hour: '4', minute: '0' }, retention: Duration.days(365) },
+    ],
+    // AWS Backup's minimum: three days to undo a lock set by mistake.
+    lockGracePeriod: Duration.days(3),
+  },
+  auditRetention: RetentionDays.ONE_YEAR,
 };

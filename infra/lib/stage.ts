@@ -10,6 +10,8 @@ export interface StageConfig {
   /** Prod keeps its data when the stack or a resource goes away; staging cleans up after itself. */
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
+  /** A vault lock in compliance mode: nobody, the account's root included, can delete a backup before it expires. */
+  readonly lockBackups: boolean;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO';
   /**
@@ -24,6 +26,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     name: 'staging',
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
+    lockBackups: false,
     logRetention: RetentionDays.TWO_WEEKS,
     logLevel: 'DEBUG',
   },
@@ -31,6 +34,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     name: 'prod',
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
+    lockBackups: true,
     logRetention: RetentionDays.THREE_MONTHS,
     logLevel: 'INFO',
     apiProvisionedConcurrency: 2,
