@@ -1,0 +1,1 @@
+export { buildOpenApiDocument, renderOpenApiDocument, type OpenApiDocument } from './document.js';
