@@ -32,11 +32,11 @@ const EnvSchema = v.object({
     'true',
   ),
   RETENTION_DAYS: v.optional(wholeNumber('RETENTION_DAYS', 'a whole number of days from 1 to 99999', /^[1-9]\d{0,4}$/), '365'),
-  /** Documented in chunk-plan.ts; tests lower it to cut small files into many chunks. */
   /** Share of each day's companies kept in the reservoir the context refresh fits on (functions/context-refresh/README.md). */
   SAMPLE_RATE: v.optional(sampleRateSetting('SAMPLE_RATE'), '0.1'),
   /** How long a new context pointer may go unnoticed (at most five minutes). */
   CONTEXT_POLL_SECONDS: v.optional(contextPollSetting('CONTEXT_POLL_SECONDS'), '60'),
+  /** Documented in chunk-plan.ts; tests lower it to cut small files into many chunks. */
   CHUNK_BYTES: v.optional(wholeNumber('CHUNK_BYTES', 'a whole number of bytes from 1 to 999999999999', /^[1-9]\d{0,11}$/), String(DEFAULT_CHUNK_BYTES)),
   LOG_LEVEL: v.optional(v.pipe(v.string(), v.toUpperCase(), v.picklist(LOG_LEVELS, (issue) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${issue.received})`)), 'INFO'),
   POWERTOOLS_SERVICE_NAME: v.optional(setting('POWERTOOLS_SERVICE_NAME', 'set it to the service name logs and metrics carry'), 'batch'),
