@@ -1,4 +1,3 @@
 export { createHandler, type ScoreApiHandler } from './app.js';
 export { createRouter, type Route, type RouteMatch, type Router } from './router.js';
 export { ROUTES } from './routes/index.js';
-export * from './schemas.js';

@@ -1,3 +1,4 @@
+import type { Operation } from '@echo-ridge/contract';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Reply } from './http/reply.js';
 import type { Setup } from './service.js';
@@ -8,12 +9,8 @@ export interface RouteRequest {
   params: Record<string, string>;
 }
 
-export interface Route {
-  method: 'GET' | 'POST';
-  /** A template such as `/scores/{company_id}`: the API Gateway resource, and the `endpoint` that logs name. */
-  path: string;
-  /** False only for what API Gateway serves without an API key. */
-  apiKeyRequired: boolean;
+/** A route of the contract with the function that answers it; `path` is also the `endpoint` that logs name. */
+export interface Route extends Pick<Operation, 'method' | 'path' | 'apiKeyRequired'> {
   handle(request: RouteRequest, setup: Setup): Reply | Promise<Reply>;
 }
 

@@ -1,10 +1,10 @@
+import { BatchQuerySchema, type BatchRecordResponseSchema, type Body } from '@echo-ridge/contract';
 import { FileBatchSchema } from '@echo-ridge/store';
 import * as v from 'valibot';
 import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import { BatchQuerySchema, type BatchRecordResponseSchema, type Body } from '../schemas.js';
 import type { Service } from '../service.js';
 import { batchSummary } from './batch-summary.js';
 

@@ -1,5 +1,5 @@
+import type { Body, HealthResponseSchema } from '@echo-ridge/contract';
 import type { Reply } from '../http/reply.js';
-import type { Body, HealthResponseSchema } from '../schemas.js';
 import type { Setup } from '../service.js';
 
 type Health = Body<typeof HealthResponseSchema>;

@@ -1,14 +1,16 @@
+import { OPERATIONS, type OperationId } from '@echo-ridge/contract';
 import type { Route } from '../router.js';
 import type { Service, Setup } from '../service.js';
 import { readBatch } from './batches.js';
 import { checkHealth } from './health.js';
+import { serveOpenApi } from './openapi.js';
 import { scoreBatch } from './score-batch.js';
 import { scoreHybrid } from './score-hybrid.js';
 import { scoreCompany } from './score.js';
 import { readScores } from './scores.js';
 import { readStats } from './stats.js';
 
-/** The set-up failed: every route but /healthz answers 500, and /healthz says why. */
+/** The set-up failed: every route but /healthz and /openapi.json answers 500, and /healthz says why. */
 class ServiceMisconfiguredError extends Error {
   override readonly name = 'ServiceMisconfiguredError';
 }
@@ -18,13 +20,20 @@ function service(setup: Setup): Service {
   return setup.service;
 }
 
-/** Every route of the API (design: "HTTP API"), as the handler serves them and API Gateway exposes them. */
-export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/score', apiKeyRequired: true, handle: (request, setup) => scoreCompany(request, service(setup)) },
-  { method: 'POST', path: '/score/batch', apiKeyRequired: true, handle: (request, setup) => scoreBatch(request, service(setup)) },
-  { method: 'POST', path: '/score/hybrid', apiKeyRequired: true, handle: (request, setup) => scoreHybrid(request, service(setup)) },
-  { method: 'GET', path: '/scores/{company_id}', apiKeyRequired: true, handle: (request, setup) => readScores(request, service(setup)) },
-  { method: 'GET', path: '/batches/{batch_id}', apiKeyRequired: true, handle: (request, setup) => readBatch(request, service(setup)) },
-  { method: 'GET', path: '/stats', apiKeyRequired: true, handle: (_, setup) => readStats(service(setup)) },
-  { method: 'GET', path: '/healthz', apiKeyRequired: false, handle: (_, setup) => checkHealth(setup) },
-];
+/** One function per route of the contract: a route without one, or one without a route, does not compile. */
+const HANDLERS: Record<OperationId, Route['handle']> = {
+  scoreCompany: (request, setup) => scoreCompany(request, service(setup)),
+  scoreBatch: (request, setup) => scoreBatch(request, service(setup)),
+  scoreHybrid: (request, setup) => scoreHybrid(request, service(setup)),
+  getScores: (request, setup) => readScores(request, service(setup)),
+  getBatch: (request, setup) => readBatch(request, service(setup)),
+  getStats: (_, setup) => readStats(service(setup)),
+  getHealth: (_, setup) => checkHealth(setup),
+  getOpenApi: () => serveOpenApi(),
+};
+
+/** Every route of the API as the handler serves them and API Gateway exposes them (the contract's route table). */
+export const ROUTES: readonly Route[] = (Object.keys(OPERATIONS) as OperationId[]).map((operationId) => {
+  const { method, path, apiKeyRequired } = OPERATIONS[operationId];
+  return { method, path, apiKeyRequired, handle: HANDLERS[operationId] };
+});

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BatchRequestSchema, type BatchItemErrorSchema, type BatchResponseSchema, type Body } from '@echo-ridge/contract';
 import { validateCompany, validateWith, type Company } from '@echo-ridge/engine';
 import { BATCH_BODY_LIMIT_BYTES, readJsonBody } from '../http/body.js';
 import { unprocessable } from '../http/errors.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import { BatchRequestSchema, type BatchItemErrorSchema, type BatchResponseSchema, type Body } from '../schemas.js';
 import type { Service } from '../service.js';
 import { batchSummary } from './batch-summary.js';
 

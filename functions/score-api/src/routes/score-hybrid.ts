@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { adaptRecord, blendScores, HybridInputError, HybridRequestSchema, validateWith, type Adaptation } from '@echo-ridge/engine';
+import { HybridRequestSchema, type Body, type HybridResponseSchema } from '@echo-ridge/contract';
+import { adaptRecord, blendScores, HybridInputError, validateWith, type Adaptation } from '@echo-ridge/engine';
 import { BODY_LIMIT_BYTES, readJsonBody } from '../http/body.js';
 import { unprocessable } from '../http/errors.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Body, HybridResponseSchema } from '../schemas.js';
 import type { Service } from '../service.js';
 
 /** The adapted company, or a 422 whose issues are named from the request's root; failures are counted. */

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ScoreQuerySchema, type Body, type ScoreResponseSchema } from '@echo-ridge/contract';
 import { validateCompany } from '@echo-ridge/engine';
 import { BODY_LIMIT_BYTES, readJsonBody } from '../http/body.js';
 import { notFound, unprocessable } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import { ScoreQuerySchema, type Body, type ScoreResponseSchema } from '../schemas.js';
 import type { Service } from '../service.js';
 
 /**

@@ -1,8 +1,8 @@
+import { ScoresQuerySchema, type Body, type HistoryResponseSchema, type ScoreResponseSchema } from '@echo-ridge/contract';
 import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import { ScoresQuerySchema, type Body, type HistoryResponseSchema, type ScoreResponseSchema } from '../schemas.js';
 import type { Service } from '../service.js';
 
 const noScores = (companyId: string) => notFound(`No score is stored for company_id ${JSON.stringify(companyId)}: score it with POST /score first.`);

@@ -1,6 +1,6 @@
+import type { Body, StatsResponseSchema } from '@echo-ridge/contract';
 import { API_VERSION, ENGINE_VERSION } from '@echo-ridge/engine';
 import { ok, type Reply } from '../http/reply.js';
-import type { Body, StatsResponseSchema } from '../schemas.js';
 import type { Service } from '../service.js';
 
 const MS_PER_HOUR = 3_600_000;
