@@ -1,0 +1,45 @@
+import type {
+  BatchQuerySchema,
+  BatchRecordResponseSchema,
+  BatchResponseSchema,
+  ErrorBodySchema,
+  HealthResponseSchema,
+  HistoryResponseSchema,
+  HybridRequestSchema,
+  HybridResponseSchema,
+  OpenApiDocumentSchema,
+  ScoreQuerySchema,
+  ScoreRequestSchema,
+  ScoreResponseSchema,
+  ScoresQuerySchema,
+  StatsResponseSchema,
+} from '@echo-ridge/contract';
+import type * as v from 'valibot';
+
+/** The client's request and answer types, all inferred from the contract's schemas. */
+
+/** A company record as the API takes it. */
+export type Company = v.InferInput<typeof ScoreRequestSchema>;
+export type HybridRequest = v.InferInput<typeof HybridRequestSchema>;
+
+export type ScoreResponse = v.InferOutput<typeof ScoreResponseSchema>;
+export type BatchResponse = v.InferOutput<typeof BatchResponseSchema>;
+export type HybridResponse = v.InferOutput<typeof HybridResponseSchema>;
+export type HistoryResponse = v.InferOutput<typeof HistoryResponseSchema>;
+export type BatchRecordResponse = v.InferOutput<typeof BatchRecordResponseSchema>;
+export type StatsResponse = v.InferOutput<typeof StatsResponseSchema>;
+export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
+export type OpenApiDocument = v.InferOutput<typeof OpenApiDocumentSchema>;
+/** The payload of one scored company. */
+export type ScorePayload = BatchResponse['results'][number]['payload'];
+export type ErrorDetail = v.InferOutput<typeof ErrorBodySchema>['error'];
+
+/** Query parameters as values the API parses them into; each may be left out. */
+export type ScoreQuery = Partial<v.InferOutput<typeof ScoreQuerySchema>>;
+export type HistoryQuery = Omit<Partial<v.InferOutput<typeof ScoresQuerySchema>>, 'history'>;
+export type BatchQuery = Partial<v.InferOutput<typeof BatchQuerySchema>>;
+
+export interface RequestOptions {
+  /** Aborts the request, and any wait before a retry. */
+  signal?: AbortSignal;
+}
