@@ -45,7 +45,7 @@ describe.each(STAGE_NAMES)('safe deploys (%s)', (stage) => {
     for (const target of permissions) expect(target).toEqual({ Ref: alias });
   });
 
-  it('outputs what the README's Deploy section tells operators to look up', () => {
+  it("outputs what the README's Deploy section tells operators to look up", () => {
     expect(Object.keys(template.toJSON().Outputs as Record<string, unknown>).sort()).toEqual(
       ['ApiUrl', 'ContextRefreshFunction', 'DashboardUrl', 'DataBucket', 'DeploymentGroup', 'PageTopicArn', 'Table', 'TicketTopicArn', 'premiumUsagePlanId', 'standardUsagePlanId'].sort(),
     );
