@@ -52,21 +52,20 @@ export async function refreshContext(deps: RefreshDependencies, now: Date): Prom
   // A version shows its fit time to the second: two refreshes fitting the same sample in the same second write the same bytes.
   const fittedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const plan = planRefresh({ sample, current, currentSample, weights: deps.weights, now: fittedAt });
-  const common = { sampled: sample.length, eligible: plan.eligible, drift_alerts: plan.drift?.alerts ?? null };
-  const kept = (outcome: 'kept' | 'lost_race', reason: string, context: Pick<NormContext, 'version' | 'fitted_at'>): RefreshReport => ({
-    ...common,
+  const report = (outcome: RefreshReport['outcome'], reason: string | null, inUse: Pick<NormContext, 'version' | 'fitted_at'>): RefreshReport => ({
     outcome,
     reason,
-    version: context.version,
-    fitted_at: context.fitted_at,
-    age_hours: ageHours(context, now),
+    version: inUse.version,
+    fitted_at: inUse.fitted_at,
+    age_hours: ageHours(inUse, now),
+    sampled: sample.length,
+    eligible: plan.eligible,
+    drift_alerts: plan.drift?.alerts ?? null,
   });
 
-  if (plan.action === 'keep') return kept('kept', plan.reason, current);
+  if (plan.action === 'keep') return report('kept', plan.reason, current);
   const result = await contexts.publish(plan.context, { expected: pointer?.version ?? null, sample });
-  if (!result.published) {
-    const winner = result.current ?? current;
-    return kept('lost_race', `another publisher moved the pointer from ${pointer?.version ?? 'none'} to ${winner.version} first`, winner);
-  }
-  return { ...common, outcome: 'published', reason: null, version: plan.context.version, fitted_at: plan.context.fitted_at, age_hours: ageHours(plan.context, now) };
+  if (result.published) return report('published', null, plan.context);
+  const winner = result.current ?? current;
+  return report('lost_race', `another publisher moved the pointer from ${pointer?.version ?? 'none'} to ${winner.version} first`, winner);
 }

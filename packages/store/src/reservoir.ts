@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { lowestTickets, sampleTicket, type Company } from '@echo-ridge/engine';
 import * as v from 'valibot';
-import { BATCH_WRITE_LIMIT, writeGroup, type TableItem } from './batch-writes.js';
+import { createBatchWriter, type TableItem } from './batch-writes.js';
 import { tableCall } from './errors.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
@@ -55,20 +55,28 @@ export function createSampler(table: Pick<TableContext, 'client' | 'tableName' |
     };
   };
   const distinct = () => {
-    const seen = new Set<unknown>();
+    const seen = new Set<string>();
     return (company: Company) => {
       const kept = item(company);
-      if (kept === null || seen.has(kept.sk)) return null;
-      seen.add(kept.sk);
+      if (kept === null || seen.has(company.company_id)) return null;
+      seen.add(company.company_id);
       return kept;
     };
   };
   return {
     distinct,
     async keep(companies) {
-      const items = companies.map(distinct()).filter((kept): kept is TableItem => kept !== null);
-      for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) await writeGroup(table, items.slice(start, start + BATCH_WRITE_LIMIT));
-      return items.length;
+      const sampleOf = distinct();
+      const writer = createBatchWriter(table);
+      let kept = 0;
+      for (const company of companies) {
+        const sample = sampleOf(company);
+        if (sample === null) continue;
+        await writer.add(sample);
+        kept += 1;
+      }
+      await writer.flush();
+      return kept;
     },
   };
 }
