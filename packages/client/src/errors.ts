@@ -39,6 +39,20 @@ export class ApiTimeoutError extends Error {
   }
 }
 
+/** The request could not be sent or its answer not read (refused, reset, unknown host); not retried either. */
+export class ApiConnectionError extends Error {
+  override readonly name = 'ApiConnectionError';
+  constructor(method: string, url: URL, cause: unknown) {
+    super(`${method} ${url.origin}${url.pathname} failed: ${networkReason(cause)}`, { cause });
+  }
+}
+
+/** fetch reports every network failure as "fetch failed" and keeps the reason (ECONNREFUSED …) in `cause`. */
+function networkReason(error: unknown): string {
+  const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;

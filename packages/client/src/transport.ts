@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Operation } from '@echo-ridge/contract';
-import { ApiError, ApiTimeoutError } from './errors.js';
+import { ApiConnectionError, ApiError, ApiTimeoutError } from './errors.js';
 import { parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from './retry.js';
 
 export interface TransportOptions {
@@ -42,8 +42,8 @@ export type Send = <T>(call: Call) => Promise<T>;
 
 /**
  * Sends calls with a timeout per attempt, and retries 429 and 503 after the wait `retryDelayMs` sets.
- * Nothing else is retried: another 4xx will fail again, and a timed-out or otherwise failed request
- * may already have been scored and stored.
+ * Nothing else is retried: another 4xx will fail again, and a request that timed out or lost its
+ * connection may already have been scored and stored.
  */
 export function createTransport(options: TransportOptions): Send {
   return async <T>(call: Call): Promise<T> => {
@@ -65,8 +65,9 @@ export function createTransport(options: TransportOptions): Send {
         retryAfter = response.headers.get('retry-after');
         text = await response.text();
       } catch (error) {
-        if (timeout.aborted && !call.signal?.aborted) throw new ApiTimeoutError(method, url.pathname, options.timeoutMs);
-        throw error;
+        if (call.signal?.aborted) throw error;
+        if (timeout.aborted) throw new ApiTimeoutError(method, url.pathname, options.timeoutMs);
+        throw new ApiConnectionError(method, url, error);
       }
       if ((call.answers ?? [200]).includes(status)) return JSON.parse(text) as T;
       const error = ApiError.fromAnswer(status, text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ApiError, ApiTimeoutError, EchoRidgeClient, type ClientOptions } from '../src/index.js';
+import { ApiConnectionError, ApiError, ApiTimeoutError, EchoRidgeClient, type ClientOptions } from '../src/index.js';
 import { errorBody, stubFetch, type StubAnswer } from './support/stub-fetch.js';
 
 /** A client on a scripted fetch whose waits between attempts are recorded, not slept. */
@@ -127,5 +127,20 @@ describe('timeouts and cancellation', () => {
     const pending = client.stats({ signal: controller.signal });
     controller.abort(new Error('stopped by the caller'));
     await expect(pending).rejects.toThrow('stopped by the caller');
+  });
+});
+
+describe('connection failures', () => {
+  it('throws ApiConnectionError with the reason when nothing answers, without retrying', async () => {
+    let attempts = 0;
+    const refused: typeof fetch = () => {
+      attempts += 1;
+      return Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }));
+    };
+    const client = new EchoRidgeClient({ baseUrl: 'http://127.0.0.1:9', fetch: refused });
+    const error = await client.stats().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ApiConnectionError);
+    expect((error as Error).message).toBe('GET http://127.0.0.1:9/stats failed: connect ECONNREFUSED 127.0.0.1:9');
+    expect(attempts).toBe(1);
   });
 });
