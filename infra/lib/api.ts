@@ -72,8 +72,8 @@ export interface ApiProps {
 
 /**
  * The public REST API: the score-api function behind the `live` alias (which CodeDeploy shifts),
- * API keys on usage plans for every route but `/healthz`, `POST /score` validated against the
- * engine's company schema, and JSON access logs.
+ * API keys on usage plans for every route but `/healthz` and `/openapi.json`, `POST /score` validated
+ * against the engine's company schema, and JSON access logs.
  */
 export class Api extends Construct {
   readonly handler: ServiceFunction;
@@ -155,6 +155,8 @@ export class Api extends Construct {
     const integration = new LambdaIntegration(this.alias, { allowTestInvoke: false });
     const root = this.restApi.root;
     root.addResource('healthz').addMethod('GET', integration, { apiKeyRequired: false });
+    // The contract's OpenAPI document, public so that tools and new customers can read it before they have a key.
+    root.addResource('openapi.json').addMethod('GET', integration, { apiKeyRequired: false });
 
     const score = root.addResource('score');
     score.addMethod('POST', integration, {
@@ -173,7 +175,8 @@ export class Api extends Construct {
     Validations.of(this.restApi).acknowledge(
       {
         id: 'AwsSolutions-APIG4',
-        reason: 'Callers are customers identified by their API key on a usage plan (checked by API Gateway before the function runs); /healthz is public for the canary.',
+        reason:
+          'Callers are customers identified by their API key on a usage plan (checked by API Gateway before the function runs); /healthz is public for the canary, /openapi.json for readers of the API reference.',
       },
       { id: 'AwsSolutions-COG4', reason: 'No end users sign in: access is per customer API key and usage plan, not per Cognito user.' },
       {

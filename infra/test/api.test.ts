@@ -6,6 +6,7 @@ import { roleStatements, serviceFunction, synthesize } from './synth.js';
 
 const ROUTES = [
   ['GET', '/healthz'],
+  ['GET', '/openapi.json'],
   ['POST', '/score'],
   ['POST', '/score/batch'],
   ['POST', '/score/hybrid'],
@@ -43,9 +44,10 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     }
   });
 
-  it('requires an API key on every route but /healthz', () => {
+  it('requires an API key on every route but /healthz and /openapi.json', () => {
+    const open = ['GET /healthz', 'GET /openapi.json'];
     for (const { route, props } of methods()) {
-      expect([route, props.ApiKeyRequired]).toEqual([route, route !== 'GET /healthz']);
+      expect([route, props.ApiKeyRequired]).toEqual([route, !open.includes(route)]);
     }
   });
 
