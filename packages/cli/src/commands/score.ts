@@ -4,10 +4,11 @@ import { CliError, EXIT } from '../cli-error.js';
 import { formatRate, readCompanyLines, type RunCounts } from '../jsonl-input.js';
 import { readContextFile, readWeightsFile } from '../files.js';
 import { closeAll, openRunOutputs, writeErrorRecord } from '../record-lines.js';
+import { remoteScoreOptions, scoreRemotely } from '../remote-score.js';
 import type { Command } from './command.js';
 
 const USAGE =
-  'echo-ridge score <in.jsonl> [-o out.jsonl] [--errors errors.jsonl] [--context ctx.json | --fit] [--weights weights.yaml] [--no-mask] [--verbose] [--deterministic]';
+  'echo-ridge score <in.jsonl> [-o out.jsonl] [--errors errors.jsonl] [--context ctx.json | --fit] [--weights weights.yaml] [--no-mask] [--verbose] [--deterministic] [--remote <url> --api-key <key>]';
 
 export const SCORE_OPTIONS = {
   output: { type: 'string', short: 'o' },
@@ -18,6 +19,8 @@ export const SCORE_OPTIONS = {
   'no-mask': { type: 'boolean' },
   verbose: { type: 'boolean' },
   deterministic: { type: 'boolean' },
+  remote: { type: 'string' },
+  'api-key': { type: 'string' },
 } as const;
 
 /** `--fit`: a first streaming pass fits the context on the input itself. */
@@ -38,6 +41,11 @@ export const score: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, SCORE_OPTIONS, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    const remote = remoteScoreOptions(values, USAGE);
+    if (remote) {
+      await scoreRemotely(input, remote);
+      return EXIT.ok;
+    }
     if (values.context !== undefined && values.fit) throw new CliError(`--context and --fit exclude each other\nusage: ${USAGE}`);
     const weights = readWeightsFile(values.weights);
     const context = values.context !== undefined ? readContextFile(values.context) : values.fit ? await fitFromInput(input) : undefined;

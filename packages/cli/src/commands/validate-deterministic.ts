@@ -12,8 +12,8 @@ import { SCORE_OPTIONS } from './score.js';
 const USAGE = 'echo-ridge validate-deterministic <in.jsonl> [--context ctx.json | --fit] [--weights weights.yaml] [--no-mask] [--verbose]';
 const BIN = fileURLToPath(new URL('../../bin/echo-ridge.js', import.meta.url));
 
-// The child runs choose their own outputs and are always deterministic; every other score option passes through.
-const { output: _output, errors: _errors, deterministic: _deterministic, ...PASSED_OPTIONS } = SCORE_OPTIONS;
+// The child runs choose their own outputs and always score here, deterministically; every other score option passes through.
+const { output: _output, errors: _errors, deterministic: _deterministic, remote: _remote, 'api-key': _apiKey, ...PASSED_OPTIONS } = SCORE_OPTIONS;
 
 async function sha256(path: string): Promise<string> {
   const hash = createHash('sha256');
