@@ -4,6 +4,7 @@ import { blend } from './commands/blend.js';
 import { calibrate } from './commands/calibrate.js';
 import type { Command } from './commands/command.js';
 import { contextCommand } from './commands/context.js';
+import { dlq } from './commands/dlq.js';
 import { drift } from './commands/drift.js';
 import { fitContextCommand } from './commands/fit-context.js';
 import { hybrid } from './commands/hybrid.js';
@@ -12,7 +13,7 @@ import { validateDeterministic } from './commands/validate-deterministic.js';
 import { validate } from './commands/validate.js';
 import { weights } from './commands/weights.js';
 
-export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand];
+export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand, dlq];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
