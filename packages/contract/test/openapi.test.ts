@@ -29,10 +29,11 @@ describe('the OpenAPI document', () => {
   it.each(operations)('%s: its parameters, body and every status it answers', (operationId, operation) => {
     const described = document.paths[operation.path]?.[operation.method.toLowerCase()] as Record<string, unknown>;
     expect(described).toMatchObject({ operationId });
-    const parameters = (described.parameters ?? []) as { name: string; in: string }[];
-    expect(parameters.map(({ name, in: place }) => `${place}:${name}`)).toEqual([
+    const parameters = described.parameters as { name?: string; in?: string; $ref?: string }[];
+    expect(parameters.map(({ name, in: place, $ref }) => $ref ?? `${place}:${name}`)).toEqual([
       ...Object.keys('pathParameters' in operation ? operation.pathParameters : {}).map((name) => `path:${name}`),
       ...Object.keys('query' in operation ? operation.query.entries : {}).map((name) => `query:${name}`),
+      '#/components/parameters/CorrelationId',
     ]);
     expect(described.requestBody !== undefined).toBe('body' in operation);
     expect(Object.keys(described.responses as object).map(Number).sort()).toEqual([...Object.keys(operation.responses).map(Number), ...operation.errors].sort());

@@ -14,6 +14,7 @@ export interface OpenApiDocument {
   paths: Record<string, Record<string, object>>;
   components: {
     schemas: Record<string, JsonSchema>;
+    parameters: Record<string, object>;
     responses: Record<string, object>;
     securitySchemes: Record<string, object>;
   };
@@ -23,6 +24,16 @@ const API_KEY_SCHEME = 'ApiKey';
 const JSON_MEDIA_TYPE = 'application/json';
 
 const errorResponseName = (status: ErrorStatus) => `Error${status}`;
+
+/** A header every route reads: the handler echoes it in the answer and logs it with every line of the request. */
+const CORRELATION_ID = {
+  name: 'x-correlation-id',
+  in: 'header',
+  required: false,
+  description:
+    'Your id for the request, echoed in `x-correlation-id` and logged with every line of the request: a plain token (letters, digits, `_`, `.`, `:`, `-`) of up to 128 characters, else the request id stands in for it.',
+  schema: { type: 'string' },
+};
 
 const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before sending the request again.', schema: { type: 'string', pattern: '^\\d+$' } },
@@ -47,7 +58,7 @@ function parameters(operation: Operation): object[] {
     const { description, ...rest } = parameterSchema(schema);
     return { name, in: 'query', required: schema.type !== 'optional', description, schema: rest };
   });
-  return [...path, ...query];
+  return [...path, ...query, { $ref: '#/components/parameters/CorrelationId' }];
 }
 
 function operationObject(operationId: string, operation: Operation): object {
@@ -56,14 +67,13 @@ function operationObject(operationId: string, operation: Operation): object {
     { description, content: { [JSON_MEDIA_TYPE]: { schema: componentRef(schema) } } },
   ]);
   const errors = operation.errors.map((status): [string, object] => [String(status), { $ref: `#/components/responses/${errorResponseName(status)}` }]);
-  const params = parameters(operation);
   return {
     operationId,
     summary: operation.summary,
     description: operation.description,
     // The document-wide requirement is the API key; the routes served without one say so.
     ...(!operation.apiKeyRequired && { security: [] }),
-    ...(params.length > 0 && { parameters: params }),
+    parameters: parameters(operation),
     ...(operation.body && { requestBody: { required: true, content: { [JSON_MEDIA_TYPE]: { schema: componentRef(operation.body) } } } }),
     responses: Object.fromEntries([...answers, ...errors].sort(([a], [b]) => Number(a) - Number(b))),
   };
@@ -105,6 +115,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths: paths(),
     components: {
       schemas: componentSchemas(),
+      parameters: { CorrelationId: CORRELATION_ID },
       responses: errorResponses(),
       securitySchemes: {
         [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A key on a usage plan; `pnpm start` prints a dev key.' },
