@@ -47,7 +47,7 @@ describe.each(STAGE_NAMES)('safe deploys (%s)', (stage) => {
 
   it("outputs what the README's Deploy section tells operators to look up", () => {
     expect(Object.keys(template.toJSON().Outputs as Record<string, unknown>).sort()).toEqual(
-      ['ApiUrl', 'ContextRefreshFunction', 'DashboardUrl', 'DataBucket', 'DeploymentGroup', 'PageTopicArn', 'Table', 'TicketTopicArn', 'premiumUsagePlanId', 'standardUsagePlanId'].sort(),
+      ['ApiUrl', 'BackupRoleArn', 'ContextRefreshFunction', 'DashboardUrl', 'DataBucket', 'DeploymentGroup', 'PageTopicArn', 'Table', 'TicketTopicArn', 'premiumUsagePlanId', 'standardUsagePlanId'].sort(),
     );
   });
 });
