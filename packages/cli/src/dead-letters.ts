@@ -24,7 +24,7 @@ export interface DeadLetter {
   /** Deliveries so far: the batch function's failed attempts, plus one for every earlier look at the DLQ. */
   receive_count: number;
   /** When S3 (or the batch function, for a chunk) sent the message. */
-  sent_at: string;
+  sent_at: string | null;
   /** The first delivery to the batch function, which is when it first failed. */
   first_failed_at: string | null;
   /** What the message is about, read as the batch function reads it: the S3 object, the chunk, or why it cannot be read. */
@@ -39,7 +39,7 @@ export interface Queue {
 }
 
 /** The batch queue or its dead-letter queue, named as infra/lib/batch.ts names them. */
-export const stackQueueName = (stage: string, queue: 'batch' | 'batch-dlq') => `${stage}-echo-ridge-${queue}`;
+const stackQueueName = (stage: string, queue: 'batch' | 'batch-dlq') => `${stage}-echo-ridge-${queue}`;
 
 /**
  * An SQS client with the SDK's default credentials and region. The SDK reads AWS_ENDPOINT_URL_SQS by
@@ -115,7 +115,7 @@ function deadLetter(message: Message): DeadLetter {
   return {
     message_id: message.MessageId!,
     receive_count: Number(attributes.ApproximateReceiveCount ?? 0),
-    sent_at: time(attributes.SentTimestamp) ?? '',
+    sent_at: time(attributes.SentTimestamp),
     first_failed_at: time(attributes.ApproximateFirstReceiveTimestamp),
     subject: subject(message.Body ?? ''),
   };

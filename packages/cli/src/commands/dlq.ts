@@ -68,7 +68,7 @@ export const dlq: Command = {
       else if (letters.length > 0) {
         const rows = [
           ['MESSAGE ID', 'RECEIVES', 'FIRST FAILED', 'SENT', 'SUBJECT'],
-          ...letters.map((letter) => [letter.message_id, String(letter.receive_count), letter.first_failed_at ?? '–', letter.sent_at, letter.subject]),
+          ...letters.map((letter) => [letter.message_id, String(letter.receive_count), letter.first_failed_at ?? '–', letter.sent_at ?? '–', letter.subject]),
         ];
         const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
         process.stdout.write(rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n');

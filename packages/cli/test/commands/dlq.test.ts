@@ -128,7 +128,7 @@ describe('echo-ridge dlq list on fauxqs', () => {
       const [from, to] = parkedBetween;
       expect(Date.parse(letter.first_failed_at!)).toBeGreaterThanOrEqual(from);
       expect(Date.parse(letter.first_failed_at!)).toBeLessThanOrEqual(to);
-      expect(Date.parse(letter.sent_at)).toBeLessThanOrEqual(Date.parse(letter.first_failed_at!));
+      expect(Date.parse(letter.sent_at!)).toBeLessThanOrEqual(Date.parse(letter.first_failed_at!));
     }
   });
 
