@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitContext, parseContext, serializeContext, validateCompany, type Company } from '@echo-ridge/engine';
-import { runtimeFacts, startRuntime, writeRuntimeFile, type Runtime } from '@echo-ridge/local';
+import { runtimeFacts, writeRuntimeFile, type Runtime } from '@echo-ridge/local';
 import { CliError } from '../../src/cli-error.js';
 import { contextCommand } from '../../src/commands/context.js';
+import { exampleRecords, startQuietRuntime } from '../support/runtime.js';
 import { inputFile, runCommand } from '../support/run-command.js';
 
 /**
@@ -12,25 +13,14 @@ import { inputFile, runCommand } from '../support/run-command.js';
  * --stage path needs a deployed stack and AWS credentials, so it is not run here.
  */
 
-const examples = readFileSync(new URL('../../../../examples/companies.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Company);
+const examples = exampleRecords<Company>();
 
 const { dir } = inputFile([]);
 const runtimeFile = join(dir, 'runtime.json');
 let runtime: Runtime;
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  runtime = await startRuntime({
-    port: 0,
-    keysFile: join(dir, 'api-keys.json'),
-    functionEnv: { LOG_LEVEL: 'SILENT' },
-    log: () => undefined,
-    batch: { functionEnv: { LOG_LEVEL: 'SILENT' }, log: () => undefined },
-    contextRefresh: { functionEnv: { LOG_LEVEL: 'SILENT' }, log: () => undefined },
-  });
+  runtime = await startQuietRuntime(dir);
   // The refresh the runtime ran at start, on an empty reservoir, has ended once this one has.
   await runtime.contextRefresh.run();
   await writeRuntimeFile(runtimeFile, runtimeFacts(runtime));

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRuntime, type Runtime } from '@echo-ridge/local';
+import type { Runtime } from '@echo-ridge/local';
 import { score } from '../../src/commands/score.js';
+import { exampleRecords, startQuietRuntime } from '../support/runtime.js';
 import { inputFile, readLines, runCommand } from '../support/run-command.js';
 
 /** `echo-ridge score --remote` against `pnpm start`'s runtime, compared with a local run of the same file. */
 
-const examples = readFileSync(new URL('../../../../examples/companies.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Record<string, unknown>);
+const examples = exampleRecords<Record<string, unknown>>();
 
 /** 4,100 companies (more than one round of 4,000) with bad lines before, inside and after the first round. */
 const lines: unknown[] = Array.from({ length: 4_100 }, (_, i) => ({ ...examples[i % examples.length], company_id: `remote-${i}` }));
@@ -22,15 +20,7 @@ const { dir, input } = inputFile(lines);
 let runtime: Runtime;
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  runtime = await startRuntime({
-    port: 0,
-    keysFile: join(dir, 'api-keys.json'),
-    functionEnv: { LOG_LEVEL: 'SILENT' },
-    log: () => undefined,
-    batch: { functionEnv: { LOG_LEVEL: 'SILENT' }, log: () => undefined },
-    contextRefresh: { functionEnv: { LOG_LEVEL: 'SILENT' }, log: () => undefined },
-  });
+  runtime = await startQuietRuntime(dir);
 });
 
 afterAll(async () => {
