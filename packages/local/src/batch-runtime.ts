@@ -30,6 +30,8 @@ export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpo
 export interface BatchRuntimeOptions {
   dynamoDbEndpoint: string;
   tableName: string;
+  /** Keep fauxqs's queues and objects in this directory; in memory when absent. */
+  persistDir?: string;
   /** Watch these folders (relative to the working directory); no inbox without them. */
   inbox?: { inboxDir: string; outboxDir: string };
   /** Added to (or overriding) the function's environment, e.g. a smaller CHUNK_BYTES. */
@@ -60,7 +62,7 @@ export interface BatchRuntime {
  */
 export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<BatchRuntime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const fauxqs = await startFauxqsServer();
+  const fauxqs = await startFauxqsServer({ persistDir: options.persistDir });
   const stops: (() => Promise<void>)[] = [() => fauxqs.stop()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();

@@ -29,7 +29,7 @@ export interface RuntimeOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Keep DynamoDB Local's data in this directory; in memory when absent. */
+  /** Keep the data in this directory (DynamoDB Local's under it, fauxqs's in `fauxqs/`); in memory when absent. */
   persistDir?: string;
   keysFile?: string;
   /** Added to (or overriding) the function's environment. */
@@ -75,7 +75,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
-    batch = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: DEFAULT_TABLE_NAME, ...options.batch });
+    batch = await startBatchRuntime({
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      tableName: DEFAULT_TABLE_NAME,
+      persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir, 'fauxqs'),
+      ...options.batch,
+    });
     const functionEnv = {
       TABLE_NAME: DEFAULT_TABLE_NAME,
       BUCKET_NAME: batch.bucket,
