@@ -46,13 +46,14 @@ const SQLITE_EXPERIMENTAL = /^SQLite is an experimental feature/;
  * Returns the undo.
  */
 export function muteSqliteExperimentalWarning(): () => void {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+  const emitWarning: typeof process.emitWarning = process.emitWarning.bind(process);
+  const emit = emitWarning as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
     const message = typeof warning === 'string' ? warning : warning.message;
     if (type === 'ExperimentalWarning' && SQLITE_EXPERIMENTAL.test(message)) return;
-    (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
+    emit(warning, ...rest);
+  });
   return () => {
     process.emitWarning = emitWarning;
   };
