@@ -9,16 +9,19 @@ export interface AwsRequest {
   operation: string;
   /** S3 only: the key the request names (no bucket), URL-decoded. */
   key?: string;
+  /** DynamoDB and SQS: the JSON request, for telling apart calls of one operation (which item, which update). */
+  body?: string;
 }
 
 /**
  * The operation of a request as the AWS SDK sends it: DynamoDB and SQS (JSON protocols) name it in
  * `x-amz-target`; S3 (REST) by method, query and headers, path-style (`/bucket/key`).
  */
-export function describeAwsRequest(service: AwsService, method: string, url: string, headers: IncomingHttpHeaders): AwsRequest {
+export function describeAwsRequest(service: AwsService, method: string, url: string, headers: IncomingHttpHeaders, body?: Buffer): AwsRequest {
   if (service !== 's3') {
     const target = String(headers['x-amz-target'] ?? '');
-    return { service, operation: target.slice(target.indexOf('.') + 1) || 'Unknown' };
+    const operation = target.slice(target.indexOf('.') + 1) || 'Unknown';
+    return body === undefined ? { service, operation } : { service, operation, body: body.toString('utf8') };
   }
   const parsed = new URL(url, 'http://local');
   const [, , ...keyParts] = parsed.pathname.split('/');

@@ -37,7 +37,7 @@ export interface FaultProxyOptions {
 export interface FaultProxy {
   /** Where the functions' SDK clients send their requests instead (`AWS_ENDPOINT_URL_<SERVICE>`). */
   endpoints: ServiceEndpoints;
-  /** Requests seen, by service and operation, for reports and tests. */
+  /** Requests seen (service, operation, S3 key), for reports and tests. */
   seen: AwsRequest[];
   close(): Promise<void>;
 }
@@ -99,8 +99,8 @@ async function listen(service: AwsService, options: FaultProxyOptions, seen: Aws
   const server = createServer((request, response) => {
     void (async () => {
       const body = await readAll(request);
-      const described = describeAwsRequest(service, request.method ?? 'GET', request.url ?? '/', request.headers);
-      seen.push(described);
+      const described = describeAwsRequest(service, request.method ?? 'GET', request.url ?? '/', request.headers, service === 's3' ? undefined : body);
+      seen.push({ service: described.service, operation: described.operation, ...(described.key !== undefined && { key: described.key }) });
       const verdict = options.judge(described);
       if (verdict.action === 'kill' && verdict.when === 'before') {
         options.kill?.();

@@ -28,6 +28,7 @@ describe('--faults', () => {
 describe('the operation of a request, as the SDK sends it', () => {
   it('reads DynamoDB and SQS operations from x-amz-target', () => {
     expect(describeAwsRequest('dynamodb', 'POST', '/', { 'x-amz-target': 'DynamoDB_20120810.TransactWriteItems' })).toEqual({ service: 'dynamodb', operation: 'TransactWriteItems' });
+    expect(describeAwsRequest('dynamodb', 'POST', '/', { 'x-amz-target': 'DynamoDB_20120810.UpdateItem' }, Buffer.from('{"Key":{}}')).body).toBe('{"Key":{}}');
     expect(describeAwsRequest('sqs', 'POST', '/', { 'x-amz-target': 'AmazonSQS.SendMessageBatch' })).toEqual({ service: 'sqs', operation: 'SendMessageBatch' });
     expect(describeAwsRequest('sqs', 'POST', '/', {}).operation).toBe('Unknown');
   });
