@@ -65,6 +65,19 @@ const GATEWAY_ERRORS: readonly (readonly [ResponseType, string | undefined, stri
   [ResponseType.INTEGRATION_FAILURE, undefined, 'BAD_GATEWAY', 'The function failed to answer: retry later.'],
 ];
 
+/**
+ * `Retry-After` of API Gateway's own 429s. A gateway response header is a fixed value, so it cannot count
+ * down to anything. THROTTLED: one second refills every tier's token bucket by at least ten requests, the
+ * local gateway's smallest answer too. QUOTA_EXCEEDED: the quota resets on the 1st of the month, up to a
+ * month away; an hour keeps a waiting client to 24 rejected calls a day and lets it resume within the hour
+ * after the reset or after an operator moves its key to a higher tier (packages/client, whose longest wait
+ * is 20 s, gives up at once and reports the code).
+ */
+export const GATEWAY_RETRY_AFTER_SECONDS: ReadonlyMap<ResponseType, number> = new Map([
+  [ResponseType.THROTTLED, 1],
+  [ResponseType.QUOTA_EXCEEDED, 3600],
+]);
+
 export interface ApiProps {
   readonly stage: StageConfig;
   readonly storage: Storage;
@@ -146,7 +159,14 @@ export class Api extends Construct {
     });
 
     for (const [type, statusCode, code, message] of GATEWAY_ERRORS) {
-      this.restApi.addGatewayResponse(type.responseType, { type, statusCode, templates: { 'application/json': errorBody(code, JSON.stringify(message)) } });
+      const retryAfter = GATEWAY_RETRY_AFTER_SECONDS.get(type);
+      this.restApi.addGatewayResponse(type.responseType, {
+        type,
+        statusCode,
+        // A static header value is a quoted literal.
+        responseHeaders: retryAfter === undefined ? undefined : { 'Retry-After': `'${retryAfter}'` },
+        templates: { 'application/json': errorBody(code, JSON.stringify(message)) },
+      });
     }
     for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
       this.restApi.addGatewayResponse(type.responseType, { type, templates: { 'application/json': errorBody('$context.error.responseType', '$context.error.messageString') } });

@@ -4,6 +4,7 @@ import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RUNBOOK } from './runbook.js';
 import { ServiceFunction } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
@@ -39,7 +40,7 @@ export class Batch extends Construct {
       queueName: resourceName(stage.name, 'batch-dlq'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: RUNBOOK.retention.deadLetters,
     });
     this.queue = new Queue(this, 'Queue', {
       queueName: resourceName(stage.name, 'batch'),

@@ -297,7 +297,7 @@ export class Observability extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: storage.accessLogs,
       serverAccessLogsPrefix: 'canary/',
-      lifecycleRules: [{ expiration: Duration.days(30) }],
+      lifecycleRules: [{ expiration: RUNBOOK.retention.canaryArtifacts }],
       removalPolicy: this.stage.removalPolicy,
     });
     const canary = new Canary(this, 'Healthz', {

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SAMPLE_RETENTION_DAYS } from '@echo-ridge/engine';
+import type { StageName } from './stage.js';
 
 /** Critical alarms page the on-call engineer; warnings open a ticket for the next working day. */
 export type Severity = 'critical' | 'warning';
@@ -69,6 +71,29 @@ export interface Runbook {
   };
   /** How long the audit records are kept: API access logs and the CloudTrail data events of the table and bucket. */
   readonly auditRetention: RetentionDays;
+  /** How long everything else is kept; the constructs read these, so the README and runbook state the stack's numbers. */
+  readonly retention: {
+    /** The functions' log groups, by stage. */
+    readonly functionLogs: Readonly<Record<StageName, RetentionDays>>;
+    /** S3 server access logs of every bucket in the stack. */
+    readonly bucketAccessLogs: Duration;
+    /** Batch files under incoming/ of the data bucket. */
+    readonly incoming: Duration;
+    /** results/ files, and the time to live of stored scores and batch records (RETENTION_DAYS). */
+    readonly results: Duration;
+    /** errors/ files. */
+    readonly errors: Duration;
+    /** Overwritten and deleted objects of the data bucket. */
+    readonly noncurrentVersions: Duration;
+    /** Parts of a multipart upload that was never completed. */
+    readonly incompleteUploads: Duration;
+    /** Screenshots and reports of the /healthz canary runs. */
+    readonly canaryArtifacts: Duration;
+    /** Messages in the batch dead-letter queue. */
+    readonly deadLetters: Duration;
+    /** Reservoir items (the sampled inputs the context refresh fits on): their time to live, set by packages/store. */
+    readonly reservoirSample: Duration;
+  };
 }
 
 /**
@@ -112,4 +137,21 @@ export const RUNBOOK: Runbook = {
     lockGracePeriod: Duration.days(3),
   },
   auditRetention: RetentionDays.ONE_YEAR,
+  retention: {
+    // Staging is for rehearsals; prod keeps a quarter for incident reviews and trend questions.
+    functionLogs: { staging: RetentionDays.TWO_WEEKS, prod: RetentionDays.THREE_MONTHS },
+    bucketAccessLogs: Duration.days(90),
+    // Incoming files are scored within minutes; a month leaves time to re-run or investigate.
+    incoming: Duration.days(30),
+    results: Duration.days(365),
+    errors: Duration.days(90),
+    // contexts/ is kept for good, as every payload names the context it was scored with.
+    noncurrentVersions: Duration.days(30),
+    incompleteUploads: Duration.days(1),
+    canaryArtifacts: Duration.days(30),
+    // SQS's maximum: two weeks to look at a failed batch and redrive it.
+    deadLetters: Duration.days(14),
+    // The rule lives with the reservoir's other rules (packages/engine/src/reservoir.ts), which the store applies.
+    reservoirSample: Duration.days(SAMPLE_RETENTION_DAYS),
+  },
 };

@@ -29,6 +29,9 @@ const WEIGHTS_PATH = '/var/task/weights.yaml';
 
 export type ServiceName = 'score-api' | 'batch' | 'context-refresh';
 
+/** The functions that score, and so sample what they score into the reservoir the context refresh fits on. */
+const SAMPLING_SERVICES: readonly ServiceName[] = ['score-api', 'batch'];
+
 /** The handler file of a service, by the layout the functions follow. */
 export function handlerEntry(service: ServiceName): string {
   return join(REPO_ROOT, 'functions', service, 'src', 'handler.ts');
@@ -114,6 +117,7 @@ export class ServiceFunction extends Construct implements IGrantable {
         WEIGHTS_CONFIG_PATH: WEIGHTS_PATH,
         MASK_ON_INFEASIBLE: 'true',
         RETENTION_DAYS: String(storage.resultRetention.toDays()),
+        ...(SAMPLING_SERVICES.includes(service) ? { SAMPLE_RATE: String(stage.sampleRate) } : {}),
         LOG_LEVEL: stage.logLevel,
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

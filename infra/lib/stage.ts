@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RUNBOOK } from './runbook.js';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -15,6 +16,13 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO';
   /**
+   * SAMPLE_RATE of the score API and batch functions: the share of each day's companies kept in the
+   * reservoir the daily context refresh fits on (functions/context-refresh/README.md, "Choosing the
+   * rate"). A refresh needs about 145 kept companies over two days: staging's trickle of test traffic
+   * only gets there by keeping every company; prod's volume does at a tenth, at a tenth of the writes.
+   */
+  readonly sampleRate: number;
+  /**
    * Warm API instances. At low traffic one cold start a minute is enough to break the p99 < 150 ms
    * SLO, so prod keeps a few instances initialised; staging accepts cold starts.
    */
@@ -27,16 +35,18 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     lockBackups: false,
-    logRetention: RetentionDays.TWO_WEEKS,
+    logRetention: RUNBOOK.retention.functionLogs.staging,
     logLevel: 'DEBUG',
+    sampleRate: 1,
   },
   prod: {
     name: 'prod',
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     lockBackups: true,
-    logRetention: RetentionDays.THREE_MONTHS,
+    logRetention: RUNBOOK.retention.functionLogs.prod,
     logLevel: 'INFO',
+    sampleRate: 0.1,
     apiProvisionedConcurrency: 2,
   },
 };

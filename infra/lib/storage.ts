@@ -4,6 +4,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { nagArn } from './nag.js';
+import { RUNBOOK } from './runbook.js';
 import { resourceName, type StageConfig } from './stage.js';
 
 /** The key prefixes of the data bucket, as the batch and context handlers use them. */
@@ -26,7 +27,7 @@ export interface StorageProps {
  */
 export class Storage extends Construct {
   /** How long results are kept: the TTL handlers put on items and the lifetime of results/ files. */
-  readonly resultRetention = Duration.days(365);
+  readonly resultRetention = RUNBOOK.retention.results;
   readonly table: TableV2;
   readonly bucket: Bucket;
   /** Receives the S3 server access logs of every bucket in the stack. */
@@ -60,7 +61,7 @@ export class Storage extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
+      lifecycleRules: [{ expiration: RUNBOOK.retention.bucketAccessLogs }],
       removalPolicy: stage.removalPolicy,
     });
 
@@ -72,18 +73,16 @@ export class Storage extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'data/',
       lifecycleRules: [
-        // Incoming files are scored within minutes; a month leaves time to re-run or investigate.
-        { id: 'incoming', prefix: 'incoming/', expiration: Duration.days(30) },
+        { id: 'incoming', prefix: 'incoming/', expiration: RUNBOOK.retention.incoming },
         {
           id: 'results',
           prefix: 'results/',
           expiration: this.resultRetention,
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
         },
-        { id: 'errors', prefix: 'errors/', expiration: Duration.days(90) },
-        // Overwritten and deleted objects stay recoverable for a month; contexts/ is kept for good,
-        // as every payload names the context it was scored with.
-        { id: 'versions', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'errors', prefix: 'errors/', expiration: RUNBOOK.retention.errors },
+        // No rule expires contexts/.
+        { id: 'versions', noncurrentVersionExpiration: RUNBOOK.retention.noncurrentVersions, abortIncompleteMultipartUploadAfter: RUNBOOK.retention.incompleteUploads },
       ],
       removalPolicy: stage.removalPolicy,
     });

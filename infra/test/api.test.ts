@@ -118,6 +118,25 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     expect(body).toContain('"request_id":"$context.requestId"');
   });
 
+  it.each([
+    ['THROTTLED', '1'],
+    ['QUOTA_EXCEEDED', '3600'],
+  ])('answers API Gateway\'s %s with Retry-After: %s', (type, seconds) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: Match.absent(),
+      ResponseParameters: { 'gatewayresponse.header.Retry-After': `'${seconds}'` },
+    });
+  });
+
+  it('sends Retry-After on the 429s only', () => {
+    const withRetryAfter = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'))
+      .map((found) => (found as { Properties: { ResponseType: string; ResponseParameters?: Record<string, string> } }).Properties)
+      .filter((props) => props.ResponseParameters?.['gatewayresponse.header.Retry-After'] !== undefined)
+      .map((props) => props.ResponseType);
+    expect(withRetryAfter.sort()).toEqual(['QUOTA_EXCEEDED', 'THROTTLED']);
+  });
+
   it(STAGES[stage].apiProvisionedConcurrency ? 'keeps API instances initialised' : 'runs the API without provisioned concurrency', () => {
     const concurrency = STAGES[stage].apiProvisionedConcurrency;
     template.hasResourceProperties('AWS::Lambda::Alias', {

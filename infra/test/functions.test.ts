@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { sampleRateSetting } from '@echo-ridge/engine';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as v from 'valibot';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
 import { resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
 
@@ -39,9 +41,17 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
         POWERTOOLS_SERVICE_NAME: `${stage}-echo-ridge-${service}`,
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(service === 'context-refresh' ? {} : { SAMPLE_RATE: String(STAGES[stage].sampleRate) }),
         ...(service === 'batch' ? { QUEUE_URL: { Ref: expect.stringMatching(/^BatchQueue/) } } : {}),
       },
     });
+  });
+
+  it.each(['score-api', 'batch'] as const)("%s gets the stage's SAMPLE_RATE, a value the functions accept", (service) => {
+    const { props } = serviceFunction(template, stage, service);
+    const rate = (props.Environment as { Variables: Record<string, string> }).Variables.SAMPLE_RATE;
+    expect(rate).toBe(stage === 'prod' ? '0.1' : '1');
+    expect(v.parse(sampleRateSetting('SAMPLE_RATE'), rate)).toBe(STAGES[stage].sampleRate);
   });
 
   it.each(SERVICES)('%s logs JSON to its own log group with the stage retention', (service) => {

@@ -1,9 +1,6 @@
-import { AlertSchema, defaultContext, planRefresh, sampleWindow, type NormContext, type Weights } from '@echo-ridge/engine';
+import { AlertSchema, defaultContext, planRefresh, SAMPLE_WINDOW_DAYS, sampleWindow, type NormContext, type Weights } from '@echo-ridge/engine';
 import type { ContextStore, SampleEntry } from '@echo-ridge/store';
 import * as v from 'valibot';
-
-/** The refresh fits on the companies scored today and yesterday: a day of inputs whatever the hour it runs. */
-export const SAMPLE_WINDOW_DAYS = 2;
 
 export interface RefreshDependencies {
   contexts: ContextStore;

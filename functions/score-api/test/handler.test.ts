@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createHandler, type ScoreApiHandler } from '../src/app.js';
-import { apiEvent, captureOutput, closedPort, company, lambdaContext, postJson } from './support.js';
+import { company } from './company-record.js';
+import { apiEvent, captureOutput, closedPort, lambdaContext, postJson } from './support.js';
 
 /**
  * The handler with its store pointed at a port nothing listens on: every answer that does not need

@@ -51,18 +51,6 @@ export function closedPort(): Promise<number> {
   });
 }
 
-/** A valid company record (spec §1). */
-export const company = () => ({
-  company_id: 'acme-001',
-  domain: 'acme.example.com',
-  digital: { pagespeed: 82, crm_flag: true, ecom_flag: false },
-  ops: { employees: 120, locations: 3, services_count: 14 },
-  info_flow: { daily_docs_est: 450 },
-  market: { competitor_density: 12, industry_growth_pct: 4.5, rivalry_index: 0.6 },
-  budget: { revenue_est_usd: 2_500_000 },
-  meta: { scrape_ts: '2025-09-10T09:00:00Z', source_confidence: 0.9 },
-});
-
 /**
  * Collects what the function writes (Powertools logs and EMF metrics: stdout, warnings and errors on
  * stderr) as parsed JSON lines, and keeps it out of the test report.

@@ -13,6 +13,10 @@ export const FEASIBILITY_THRESHOLDS = {
 
 export const GATE_NAMES = ['docs_present', 'crm_or_ecom_present', 'budget_above_floor', 'deployable_now'] as const;
 
+/** The gates a company failed, in the order of spec §6 (the recommendation and masking name them so). */
+export function failedGates(feasibility: Feasibility): (typeof GATE_NAMES)[number][] {
+  return GATE_NAMES.filter((gate) => !feasibility[gate]);
+}
 
 export function assessFeasibility(company: Company): Feasibility {
   const t = FEASIBILITY_THRESHOLDS;

@@ -10,6 +10,7 @@ export * from './risk.js';
 export * from './feasibility.js';
 export * from './recommendation.js';
 export * from './payload-schema.js';
+export * from './masking.js';
 export * from './payload.js';
 export * from './weights.js';
 export * from './scorer.js';

@@ -2,6 +2,7 @@ import type { NormContext } from './context.js';
 import { assessFeasibility, FEASIBILITY_THRESHOLDS } from './feasibility.js';
 import type { FeatureName, Features } from './features.js';
 import { contributionPoints, explanation, finalScore, interpretation, modelConfidence, rawScore } from './final-score.js';
+import { MASKED_WARNING, maskedExplanation, maskedInterpretation } from './masking.js';
 import type { ScorePayload, VerboseSubscores } from './payload-schema.js';
 import { recommend } from './recommendation.js';
 import { assessRisk, RISK_THRESHOLDS, type RiskDetail } from './risk.js';
@@ -10,7 +11,6 @@ import { computeSubscores, SUBSCORE_FORMULAS, SUBSCORE_NAMES, type SubscoreName,
 import { API_VERSION, ENGINE_VERSION } from './versions.js';
 import type { Weights } from './weights.js';
 
-export const MASKED_WARNING = 'MASKED: infeasible company, scores zeroed';
 /** Deterministic mode fixes the two fields that differ between runs, so outputs compare by hash. */
 export const DETERMINISTIC_TIMESTAMP = '1970-01-01T00:00:00.000Z';
 
@@ -73,7 +73,7 @@ export function buildPayload(company: Company, context: NormContext, weights: We
   const payload: ScorePayload = {
     company_id: company.company_id,
     final_score: masked ? 0 : finalScore(raw),
-    interpretation: interpretation(raw),
+    interpretation: masked ? maskedInterpretation(feasibility) : interpretation(raw),
     subscores: {
       digital: subscoreEntry('digital'),
       ops: subscoreEntry('ops'),
@@ -81,7 +81,7 @@ export function buildPayload(company: Company, context: NormContext, weights: We
       market: subscoreEntry('market'),
       budget: subscoreEntry('budget'),
     },
-    explanation: explanation(values, w, rawWarnings),
+    explanation: masked ? maskedExplanation(feasibility) : explanation(values, w, rawWarnings),
     warnings,
     model_confidence: confidence,
     data_source_confidence: dataConfidence,

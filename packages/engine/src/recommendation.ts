@@ -1,4 +1,4 @@
-import { GATE_NAMES } from './feasibility.js';
+import { failedGates } from './feasibility.js';
 import type { Feasibility, Recommendation, Risk } from './payload-schema.js';
 
 /** Risk first, then the gates, then residual risk (spec §7). */
@@ -8,8 +8,7 @@ export function recommend(risk: Risk, feasibility: Feasibility): Recommendation 
     return { action: 'reject', priority: 'low', rationale: `High risk assessment: ${risk.reasons.slice(0, 2).join('; ')}`, ...base };
   }
   if (!feasibility.overall_feasible) {
-    const failed = GATE_NAMES.filter((gate) => !feasibility[gate]);
-    return { action: 'defer', priority: 'medium', rationale: `Feasibility gates failed: ${failed.join(', ')}`, ...base };
+    return { action: 'defer', priority: 'medium', rationale: `Feasibility gates failed: ${failedGates(feasibility).join(', ')}`, ...base };
   }
   if (risk.overall_risk === 'medium') {
     return { action: 'review', priority: 'medium', rationale: `Medium risk requires review: ${risk.reasons[0] ?? 'standard due diligence'}`, ...base };

@@ -16,6 +16,12 @@ import * as v from 'valibot';
 const TICKET_HEX_DIGITS = 13;
 const TICKET_SCALE = 2 ** (4 * TICKET_HEX_DIGITS);
 
+/** The refresh fits on the companies scored today and yesterday: a day of inputs whatever the hour it runs. */
+export const SAMPLE_WINDOW_DAYS = 2;
+
+/** How long a sampled input is kept: the refresh's window and a day for a refresh that runs late. Fitted samples are kept with their context. */
+export const SAMPLE_RETENTION_DAYS = SAMPLE_WINDOW_DAYS + 1;
+
 /** The share of each day's companies kept in the reservoir, read from the setting `name`: a number in (0, 1]. */
 export const sampleRateSetting = (name: string) =>
   v.pipe(

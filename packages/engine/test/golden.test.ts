@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createScorer, fitContext, parseContext, SUBSCORE_NAMES, validateCompany, type Company, type ScorePayload } from '../src/index.js';
+import { createScorer, fitContext, MASKED_WARNING, parseContext, SUBSCORE_NAMES, validateCompany, type Company, type ScorePayload } from '../src/index.js';
 import { computeSubscores } from '../src/subscores.js';
 import { expectGoldenMatch, goldenDifferences } from './support/golden-compare.js';
 import { GOLDEN_DIR, readGolden } from './support/fixtures.js';
@@ -40,6 +40,25 @@ describe('golden vectors (engine 1.1.0 parity)', () => {
   it('refitting the companies reproduces norm-context.json', () => {
     const refit = fitContext(companies, { confidenceThreshold: 0.7 });
     expectGoldenMatch(refit, JSON.parse(readFileSync(`${GOLDEN_DIR}norm-context.json`, 'utf8')));
+  });
+
+  it('with masking on, feasible companies still reproduce every field and infeasible ones differ only where masking says', () => {
+    const masking = createScorer({ context: goldenContext, mask: true });
+    const maskedFields = ['final_score', 'interpretation', 'explanation', 'warnings'];
+    let infeasible = 0;
+    companies.forEach((company, i) => {
+      const payload = masking.score(company);
+      const want = expected[i]!;
+      expect(payload.masked).toBe(!payload.feasibility.overall_feasible);
+      if (!payload.masked) return expectGoldenMatch(comparable(payload, company), want);
+      infeasible += 1;
+      const kept = Object.fromEntries(Object.entries(want).filter(([key]) => !maskedFields.includes(key) && key !== 'subscores'));
+      expectGoldenMatch(payload, kept);
+      expect(payload.warnings).toEqual([...(want.warnings as string[]), MASKED_WARNING]);
+      expect(payload.interpretation).toMatch(/^Not feasible now: [a-z_, ]+ failed$/);
+    });
+    expect(infeasible).toBeGreaterThan(0);
+    expect(infeasible).toBeLessThan(companies.length);
   });
 
   it('the comparison itself fails on a changed value', () => {

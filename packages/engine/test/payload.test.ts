@@ -7,7 +7,8 @@ import { FEASIBILITY_THRESHOLDS } from '../src/feasibility.js';
 import { explanation, modelConfidence } from '../src/final-score.js';
 import { pyFixed } from '../src/format.js';
 import { normalize } from '../src/normalization.js';
-import { buildPayload, DETERMINISTIC_TIMESTAMP, MASKED_WARNING } from '../src/payload.js';
+import { MASKED_WARNING } from '../src/masking.js';
+import { buildPayload, DETERMINISTIC_TIMESTAMP } from '../src/payload.js';
 import type { Feasibility, Risk, ScorePayload } from '../src/payload-schema.js';
 import { recommend } from '../src/recommendation.js';
 import { assessRisk } from '../src/risk.js';
@@ -167,12 +168,33 @@ describe('masking (spec §8)', () => {
     expect(on.warnings[on.warnings.length - 1]).toBe(MASKED_WARNING);
   });
 
+  it('says the company is not feasible now and names the failed gates instead of interpreting a zero', () => {
+    expect(off.interpretation).not.toMatch(/^Not feasible/);
+    expect(on.interpretation).toBe('Not feasible now: docs_present, crm_or_ecom_present, deployable_now failed');
+  });
+
+  it('explains that the scores were masked and why, citing no points the payload no longer has', () => {
+    expect(off.explanation).toMatch(/points/);
+    expect(on.explanation).toBe(
+      'Scores masked to 0 because feasibility gates failed: docs_present, crm_or_ecom_present, deployable_now; feasibility.reasons says why each failed.',
+    );
+  });
+
+  it('names exactly the gates that failed, in spec order, whichever they are', () => {
+    const budgetOnly = masked.score(makeCompany({ budget: { revenue_est_usd: 99_999 } }));
+    expect(budgetOnly.interpretation).toBe('Not feasible now: budget_above_floor failed');
+    expect(budgetOnly.explanation).toBe('Scores masked to 0 because feasibility gates failed: budget_above_floor; feasibility.reasons says why each failed.');
+    const all = masked.score(makeCompany({ digital: { pagespeed: 0, crm_flag: false, ecom_flag: false }, info_flow: { daily_docs_est: 0 }, budget: { revenue_est_usd: 0 } }));
+    expect(all.interpretation).toBe('Not feasible now: docs_present, crm_or_ecom_present, budget_above_floor, deployable_now failed');
+    expect(all.interpretation.replace('Not feasible now: ', '').replace(' failed', '')).toBe(all.recommendation.rationale.replace('Feasibility gates failed: ', ''));
+  });
+
   it('leaves risk, feasibility, recommendation and everything else unchanged', () => {
     expect(on.risk).toEqual(off.risk);
     expect(on.feasibility).toEqual(off.feasibility);
     expect(on.recommendation).toEqual(off.recommendation);
-    const { final_score: _f1, subscores: _s1, warnings: _w1, masked: _m1, ...restOn } = on;
-    const { final_score: _f2, subscores: _s2, warnings: _w2, masked: _m2, ...restOff } = off;
+    const { final_score: _f1, interpretation: _i1, subscores: _s1, explanation: _e1, warnings: _w1, masked: _m1, ...restOn } = on;
+    const { final_score: _f2, interpretation: _i2, subscores: _s2, explanation: _e2, warnings: _w2, masked: _m2, ...restOff } = off;
     expect(restOn).toEqual(restOff);
   });
 

@@ -11,7 +11,7 @@ import { s3Client, startFauxqsServer } from '../src/fauxqs.js';
 import { createLambdaContext } from '../src/lambda-context.js';
 import { DEFAULT_TABLE_NAME, SCORE_FUNCTION } from '../src/runtime.js';
 import { ensureScoreTable } from '../src/score-table.js';
-import { company } from '../test/support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { summarize } from './percentiles.js';
 
 const WARMUP = 300;

@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { loadApiKeys } from '../src/api-keys.js';
 import { freePort } from '../src/free-port.js';
 import { DEFAULT_KEYS_FILE } from '../src/runtime.js';
-import { company } from '../test/support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { childPids, cpuTimeMs } from './cpu-time.js';
 import { summarize } from './percentiles.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { startTestRuntime, type ErrorBody } from './support/runtime.js';
 
 /**

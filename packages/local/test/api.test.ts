@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ApiKey } from '../src/api-keys.js';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { startTestRuntime, type ErrorBody } from './support/runtime.js';
 
 /** The score API as a user reaches it: over HTTP through the local gateway, stored in DynamoDB Local. */

@@ -1,17 +1,15 @@
 import { createHandler, refreshContext, type RefreshReport } from '@echo-ridge/context-refresh';
 import { defaultContext, loadWeights, validateCompany, type Company } from '@echo-ridge/engine';
-import { createContextStore, createDocumentClient, createSampler, readReservoir, type ContextStore } from '@echo-ridge/store';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createSampler, readReservoir, type ContextStore } from '@echo-ridge/store';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CONTEXT_REFRESH_FUNCTION, contextRefreshEnv } from '../src/context-refresh-runtime.js';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { createSandboxPool } from '../src/sandbox-pool.js';
-import { ensureScoreTable } from '../src/score-table.js';
-import { EXAMPLE_LINES } from './support/companies.js';
-import { startBatchEmulators, type BatchEmulators } from './support/emulators.js';
+import { EXAMPLE_COMPANIES as examples } from './support/companies.js';
+import { useContextEmulators } from './support/context-emulators.js';
 
 /** The refresh function on DynamoDB Local and fauxqs: the reservoir in, a published context and its metrics' figures out. */
 
-const examples = EXAMPLE_LINES.map((line) => JSON.parse(line) as Company);
 /** The example cohort `times` over under other ids: 83 of every 120 meet the 0.7 confidence threshold. */
 const cohort = (times: number, change: (company: Company) => Company = (c) => c): Company[] =>
   Array.from({ length: times }, (_, copy) =>
@@ -24,32 +22,15 @@ const cohort = (times: number, change: (company: Company) => Company = (c) => c)
 // Growth figures reported in basis points instead of percent.
 const inBasisPoints = (company: Company): Company => ({ ...company, market: { ...company.market, industry_growth_pct: company.market.industry_growth_pct * 100 } });
 
-let emulators: BatchEmulators;
-let documents: ReturnType<typeof createDocumentClient>;
-let tableName: string;
-let tables = 0;
-let contexts: ContextStore;
+const local = useContextEmulators('refresh', () => new Date());
+const { table } = local;
 let refresh: () => Promise<RefreshReport>;
 
-const table = () => ({ client: documents, tableName, now: () => new Date() });
 const sample = (companies: readonly Company[]) => createSampler(table(), 1).keep(companies);
 
-beforeAll(async () => {
-  emulators = await startBatchEmulators();
-  documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint });
-});
-
-afterAll(async () => {
-  documents.destroy();
-  await emulators.stop();
-});
-
-beforeEach(async () => {
-  // A table per test: each starts with an empty reservoir and no context published.
-  tableName = `refresh-${(tables += 1)}`;
-  await ensureScoreTable(emulators.dynamoDb.endpoint, tableName);
-  contexts = createContextStore({ table: table(), s3: emulators.s3, bucket: emulators.bucket });
-  const env = { ...contextRefreshEnv({ dynamoDbEndpoint: emulators.dynamoDb.endpoint, s3Endpoint: emulators.fauxqs.endpoint, tableName, bucket: emulators.bucket }), LOG_LEVEL: 'SILENT' };
+beforeEach(() => {
+  const { dynamoDb, fauxqs, bucket } = local.emulators;
+  const env = { ...contextRefreshEnv({ dynamoDbEndpoint: dynamoDb.endpoint, s3Endpoint: fauxqs.endpoint, tableName: local.tableName, bucket }), LOG_LEVEL: 'SILENT' };
   const pool = createSandboxPool<unknown, RefreshReport>(() => createHandler(env), { ...CONTEXT_REFRESH_FUNCTION, region: LOCAL_AWS.region });
   refresh = () => pool.invoke({});
 });
@@ -66,7 +47,7 @@ describe('context refresh', () => {
       eligible: 83,
       drift_alerts: null,
     });
-    expect(await contexts.pointer()).toBeUndefined();
+    expect(await local.contexts.pointer()).toBeUndefined();
   });
 
   it('publishes a context fitted on the reservoir, with the sample beside it', async () => {
@@ -74,13 +55,13 @@ describe('context refresh', () => {
     await sample(companies);
     const report = await refresh();
     expect(report).toMatchObject({ outcome: 'published', reason: null, sampled: 240, eligible: 166, drift_alerts: null });
-    const pointer = await contexts.pointer();
+    const pointer = await local.contexts.pointer();
     expect(pointer).toMatchObject({ version: report.version, companies_count: 166, has_sample: true, previous_version: null });
-    const context = await contexts.load(pointer!);
+    const context = await local.contexts.load(pointer!);
     expect(context.fitted_at).toBe(report.fitted_at);
     expect(report.age_hours).toBeGreaterThanOrEqual(0);
     expect(report.age_hours).toBeLessThan(1);
-    const stored = (await contexts.sample(report.version)) as Company[];
+    const stored = (await local.contexts.sample(report.version)) as Company[];
     expect(stored.map((company) => company.company_id).sort()).toEqual(companies.map((company) => company.company_id).sort());
   });
 
@@ -99,7 +80,7 @@ describe('context refresh', () => {
     const shifted = await refresh();
     expect(shifted.outcome).toBe('published');
     expect(shifted.drift_alerts?.filter((alert) => alert.severity === 'critical').map((alert) => alert.id)).toContain('mean_shift:market.industry_growth_pct');
-    expect((await contexts.pointer())?.previous_version).toBe(stable.version);
+    expect((await local.contexts.pointer())?.previous_version).toBe(stable.version);
   });
 
   it('lets one of two refreshes running at once publish; the other reports that it lost, and nothing is corrupt', async () => {
@@ -109,9 +90,9 @@ describe('context refresh', () => {
     let release!: () => void;
     const bothRead = new Promise<void>((resolve) => (release = resolve));
     const racing: ContextStore = {
-      ...contexts,
+      ...local.contexts,
       async pointer() {
-        const pointer = await contexts.pointer();
+        const pointer = await local.contexts.pointer();
         if ((arrived += 1) === 2) release();
         await bothRead;
         return pointer;
@@ -126,9 +107,9 @@ describe('context refresh', () => {
     const winner = reports.find((report) => report.outcome === 'published')!;
     const loser = reports.find((report) => report.outcome === 'lost_race')!;
     expect(loser).toMatchObject({ version: winner.version, reason: `another publisher moved the pointer from none to ${winner.version} first` });
-    const pointer = (await contexts.pointer())!;
+    const pointer = (await local.contexts.pointer())!;
     expect(pointer.version).toBe(winner.version);
-    expect((await contexts.load(pointer)).version).toBe(winner.version);
-    expect((await contexts.list()).map((record) => record.version)).toEqual([winner.version]);
+    expect((await local.contexts.load(pointer)).version).toBe(winner.version);
+    expect((await local.contexts.list()).map((record) => record.version)).toEqual([winner.version]);
   });
 });

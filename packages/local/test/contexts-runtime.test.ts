@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { s3Client } from '../src/fauxqs.js';
 import { DEFAULT_TABLE_NAME } from '../src/runtime.js';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { EXAMPLE_LINES } from './support/companies.js';
 import { startTestRuntime, type ErrorBody } from './support/runtime.js';
 

@@ -1,53 +1,27 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { contextChecksum, defaultContext, fitContext, sampleTicket, serializeContext, validateCompany, type Company, type NormContext } from '@echo-ridge/engine';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConflictError, contextObjectKey, ContextRefusedError, createContextStore, createDocumentClient, createSampler, readReservoir, type ContextStore } from '@echo-ridge/store';
-import { LOCAL_AWS } from '../src/dynamodb-local.js';
-import { ensureScoreTable } from '../src/score-table.js';
-import { EXAMPLE_LINES } from './support/companies.js';
-import { startBatchEmulators, type BatchEmulators } from './support/emulators.js';
+import { contextChecksum, defaultContext, fitContext, sampleTicket, serializeContext, type NormContext } from '@echo-ridge/engine';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { ConflictError, contextObjectKey, ContextRefusedError, createSampler, readReservoir } from '@echo-ridge/store';
+import { EXAMPLE_COMPANIES as companies } from './support/companies.js';
+import { useContextEmulators } from './support/context-emulators.js';
 
 /** Published contexts and the reservoir on DynamoDB Local and fauxqs, with the stack's table and bucket. */
 
-const companies: Company[] = EXAMPLE_LINES.map((line) => {
-  const checked = validateCompany(JSON.parse(line));
-  if (!checked.ok) throw new Error('the example companies are valid');
-  return checked.value;
-});
-
-let emulators: BatchEmulators;
-let documents: ReturnType<typeof createDocumentClient>;
 let clock: Date;
-let contexts: ContextStore;
-let tableName: string;
-let tables = 0;
+const local = useContextEmulators('contexts', () => clock);
 
 /** A context fitted at a given second on a slice of the examples, so that each has its own version. */
 const fitted = (second: number, from = 0): NormContext => fitContext(companies.slice(from, from + 100), { now: new Date(Date.UTC(2026, 10, 27, 3, 0, second)) });
 
-beforeAll(async () => {
-  emulators = await startBatchEmulators();
-  documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint });
-});
-
-afterAll(async () => {
-  documents.destroy();
-  await emulators.stop();
-});
-
-beforeEach(async () => {
-  // A table per test, so that each starts without a pointer; the bucket's keys are unique per version anyway.
-  tableName = `contexts-${(tables += 1)}`;
-  await ensureScoreTable(emulators.dynamoDb.endpoint, tableName);
+beforeEach(() => {
   clock = new Date('2026-11-27T03:00:00.000Z');
-  contexts = createContextStore({ table: { client: documents, tableName, now: () => clock }, s3: emulators.s3, bucket: emulators.bucket });
 });
 
 describe('published contexts', () => {
   it('publishes a first context with its sample, then finds, loads and lists it', async () => {
     const context = fitted(1);
     const sample = companies.slice(0, 100);
-    const result = await contexts.publish(context, { expected: null, sample });
+    const result = await local.contexts.publish(context, { expected: null, sample });
     expect(result).toEqual({
       published: true,
       pointer: {
@@ -60,72 +34,72 @@ describe('published contexts', () => {
         previous_version: null,
       },
     });
-    expect(await contexts.pointer()).toEqual(result.published && result.pointer);
-    expect(await contexts.load(context)).toEqual(context);
-    expect(await emulators.readText(contextObjectKey(context.version))).toBe(serializeContext(context));
-    expect(await contexts.sample(context.version)).toEqual(JSON.parse(JSON.stringify(sample)));
-    expect((await contexts.list()).map((record) => record.version)).toEqual([context.version]);
+    expect(await local.contexts.pointer()).toEqual(result.published && result.pointer);
+    expect(await local.contexts.load(context)).toEqual(context);
+    expect(await local.emulators.readText(contextObjectKey(context.version))).toBe(serializeContext(context));
+    expect(await local.contexts.sample(context.version)).toEqual(JSON.parse(JSON.stringify(sample)));
+    expect((await local.contexts.list()).map((record) => record.version)).toEqual([context.version]);
   });
 
   it('moves the pointer only from the version the publisher read', async () => {
     const first = fitted(1);
     const second = fitted(2, 10);
-    await contexts.publish(first, { expected: null });
-    expect(await contexts.publish(second, { expected: null })).toMatchObject({ published: false, current: { version: first.version } });
-    const moved = await contexts.publish(second, { expected: first.version });
+    await local.contexts.publish(first, { expected: null });
+    expect(await local.contexts.publish(second, { expected: null })).toMatchObject({ published: false, current: { version: first.version } });
+    const moved = await local.contexts.publish(second, { expected: first.version });
     expect(moved).toMatchObject({ published: true, pointer: { version: second.version, previous_version: first.version, has_sample: false } });
-    expect((await contexts.list()).map((record) => record.version)).toEqual([second.version, first.version]);
+    expect((await local.contexts.list()).map((record) => record.version)).toEqual([second.version, first.version]);
   });
 
   it('lets exactly one of two racing publishers win, and leaves a context the pointer names intact', async () => {
-    await contexts.publish(fitted(1), { expected: null });
-    const base = (await contexts.pointer())!.version;
+    await local.contexts.publish(fitted(1), { expected: null });
+    const base = (await local.contexts.pointer())!.version;
     const rivals = [fitted(2, 5), fitted(3, 15)];
-    const results = await Promise.all(rivals.map((context) => contexts.publish(context, { expected: base, sample: companies.slice(0, 100) })));
+    const results = await Promise.all(rivals.map((context) => local.contexts.publish(context, { expected: base, sample: companies.slice(0, 100) })));
     expect(results.filter((result) => result.published)).toHaveLength(1);
-    const pointer = (await contexts.pointer())!;
+    const pointer = (await local.contexts.pointer())!;
     const winner = rivals.find((context) => context.version === pointer.version)!;
     expect(pointer.previous_version).toBe(base);
-    expect(await contexts.load(pointer)).toEqual(winner);
+    expect(await local.contexts.load(pointer)).toEqual(winner);
     const loser = results.find((result) => !result.published);
     expect(loser).toEqual({ published: false, current: pointer });
     // The loser left objects behind, but no record: it is not a published version.
-    expect((await contexts.list()).map((record) => record.version)).toEqual([pointer.version, base]);
+    expect((await local.contexts.list()).map((record) => record.version)).toEqual([pointer.version, base]);
   });
 
   it('refuses a context whose object was edited, or replaced by another valid context', async () => {
     const context = fitted(1);
-    await contexts.publish(context, { expected: null });
-    const put = (body: string) => emulators.s3.send(new PutObjectCommand({ Bucket: emulators.bucket, Key: contextObjectKey(context.version), Body: body }));
+    await local.contexts.publish(context, { expected: null });
+    const put = (body: string) => local.emulators.s3.send(new PutObjectCommand({ Bucket: local.emulators.bucket, Key: contextObjectKey(context.version), Body: body }));
 
     const edited = JSON.parse(serializeContext(context)) as NormContext;
     edited.stats.digital_pagespeed.mean += 1;
     await put(JSON.stringify(edited));
-    await expect(contexts.load(context)).rejects.toThrow(ContextRefusedError);
-    await expect(contexts.load(context)).rejects.toThrow(/checksum .* does not match its content/);
+    await expect(local.contexts.load(context)).rejects.toThrow(ContextRefusedError);
+    await expect(local.contexts.load(context)).rejects.toThrow(/checksum .* does not match its content/);
 
     const resealed = { ...edited, checksum: contextChecksum(edited) };
     await put(JSON.stringify(resealed));
-    await expect(contexts.load(context)).rejects.toThrow(`not the published ${context.version} (checksum ${context.checksum})`);
+    await expect(local.contexts.load(context)).rejects.toThrow(`not the published ${context.version} (checksum ${context.checksum})`);
   });
 
   it('refuses another content under a published version, and republishes the same one', async () => {
     const context = fitted(1);
-    await contexts.publish(context, { expected: null });
+    await local.contexts.publish(context, { expected: null });
     const other = { ...fitted(2, 20), version: context.version };
-    await expect(contexts.publish(other, { expected: context.version })).rejects.toThrow(ConflictError);
-    expect(await contexts.load(context)).toEqual(context);
-    expect(await contexts.publish(context, { expected: context.version })).toMatchObject({ published: true });
+    await expect(local.contexts.publish(other, { expected: context.version })).rejects.toThrow(ConflictError);
+    expect(await local.contexts.load(context)).toEqual(context);
+    expect(await local.contexts.publish(context, { expected: context.version })).toMatchObject({ published: true });
   });
 
   it('answers undefined for a version never published, and refuses a version that is no key', async () => {
-    expect(await contexts.record('20200101T000000Z-000000000000')).toBeUndefined();
-    await expect(contexts.publish({ ...defaultContext, version: '../escape' }, { expected: null })).rejects.toThrow('must be a context version');
+    expect(await local.contexts.record('20200101T000000Z-000000000000')).toBeUndefined();
+    await expect(local.contexts.publish({ ...defaultContext, version: '../escape' }, { expected: null })).rejects.toThrow('must be a context version');
   });
 });
 
 describe('reservoir', () => {
-  const table = () => ({ client: documents, tableName, now: () => clock });
+  const { table } = local;
 
   it('keeps every company at rate 1, once per day with its latest input', async () => {
     const sampler = createSampler(table(), 1);

@@ -5,7 +5,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from '@echo-ridge/contract
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { ApiKey } from '../src/api-keys.js';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { startTestRuntime } from './support/runtime.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 import { startTestRuntime, type ErrorBody } from './support/runtime.js';
 
 /**

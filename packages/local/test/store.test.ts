@@ -4,7 +4,7 @@ import { ConflictError, createDocumentClient, createStore, InvalidCursorError, t
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
 import { ensureScoreTable } from '../src/score-table.js';
-import { company } from './support/company-record.js';
+import { company } from '@echo-ridge/score-api/test/company-record';
 
 /** The store's access patterns against DynamoDB Local, on the table as the stack creates it. */
 

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { lowestTickets, sampleTicket, type Company } from '@echo-ridge/engine';
+import { lowestTickets, SAMPLE_RETENTION_DAYS, sampleTicket, type Company } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { createBatchWriter, type TableItem } from './batch-writes.js';
 import { tableCall } from './errors.js';
@@ -14,9 +14,6 @@ import type { TableContext } from './table-context.js';
  */
 
 const samplePartition = (day: string) => `SAMPLE#${day}`;
-
-/** The refresh reads two days; a third covers a refresh that runs late. Fitted samples are kept with their context. */
-export const SAMPLE_RETENTION_DAYS = 3;
 
 const SampleItemSchema = v.object({
   ticket: v.string(),

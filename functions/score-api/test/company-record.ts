@@ -1,4 +1,8 @@
-/** A valid company record (spec §1); `id` makes it another company. */
+/**
+ * A valid company record (spec §1); `id` makes it another company. The score API's tests and the local
+ * runtime's tests and benches share it (`@echo-ridge/score-api/test/company-record`); it imports nothing,
+ * so a bench outside jest can use it.
+ */
 export const company = (id = 'acme-001') => ({
   company_id: id,
   domain: 'acme.example.com',
