@@ -73,7 +73,7 @@ const GATEWAY_ERRORS: readonly (readonly [ResponseType, string | undefined, stri
  * after the reset or after an operator moves its key to a higher tier (packages/client, whose longest wait
  * is 20 s, gives up at once and reports the code).
  */
-export const GATEWAY_RETRY_AFTER_SECONDS: ReadonlyMap<ResponseType, number> = new Map([
+const GATEWAY_RETRY_AFTER_SECONDS: ReadonlyMap<ResponseType, number> = new Map([
   [ResponseType.THROTTLED, 1],
   [ResponseType.QUOTA_EXCEEDED, 3600],
 ]);
