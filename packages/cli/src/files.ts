@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, readFileSync, statSync, type ReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { parseContext, loadWeights, type NormContext, type Weights } from '@echo-ridge/engine';
+import { DEFAULT_WEIGHTS_PATH, parseContext, loadWeights, type NormContext, type Weights } from '@echo-ridge/engine';
 import { CliError } from './cli-error.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
@@ -40,6 +40,9 @@ export function readContextFile(path: string): NormContext {
     throw new CliError(`${path}: ${(error as Error).message}`);
   }
 }
+
+/** The weights file a run reads: `--weights`, else WEIGHTS_CONFIG_PATH, else the repository's weights.yaml. */
+export const weightsPathOf = (given: string | undefined): string => given ?? process.env.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH;
 
 export function readWeightsFile(path?: string): Weights {
   try {

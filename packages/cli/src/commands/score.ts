@@ -2,8 +2,9 @@ import { createContextFitter, createScorer, type NormContext } from '@echo-ridge
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { formatRate, readCompanyLines, type RunCounts } from '../jsonl-input.js';
-import { readContextFile, readWeightsFile } from '../files.js';
-import { closeAll, openRunOutputs, writeErrorRecord } from '../record-lines.js';
+import { readContextFile, readWeightsFile, weightsPathOf } from '../files.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
+import { closeAll, openRunOutputs, runOutputPaths, writeErrorRecord } from '../record-lines.js';
 import { remoteScoreOptions, scoreRemotely } from '../remote-score.js';
 import type { Command } from './command.js';
 
@@ -41,6 +42,14 @@ export const score: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, SCORE_OPTIONS, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    refuseOutputsOverInputs(
+      [
+        { option: 'input', path: input },
+        { option: '--context', path: values.context },
+        { option: 'weights file', path: weightsPathOf(values.weights) },
+      ],
+      runOutputPaths(values.output, values.errors),
+    );
     const remote = remoteScoreOptions(values, USAGE);
     if (remote) {
       await scoreRemotely(input, remote);
