@@ -4,7 +4,7 @@
  * tracing in the runtime itself. Per request, into HOP_TRACE_FILE, one JSON line:
  *   in      the gateway's server saw the request (http.server.request.start)
  *   log     the handler's first log line (its `request started`), and the time spent writing logs
- *   calls   each HTTP call the handler made (DynamoDB, S3): sent, and its response read
+ *   calls   each HTTP call the handler made (DynamoDB, S3): sent, and its response read to the end
  *   out     the gateway finished the response (http.server.response.finish)
  * Every second, the event loop's delay over that second. Times are wall-clock milliseconds with
  * microsecond precision (performance.timeOrigin + performance.now()), comparable across processes.
@@ -32,7 +32,6 @@ interface Trace {
 
 const current = new AsyncLocalStorage<Trace>();
 const traces = new WeakMap<ServerResponse, Trace>();
-const calls = new WeakMap<ClientRequest, Trace['calls'][number]>();
 
 subscribe('http.server.request.start', (message) => {
   const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
@@ -53,15 +52,11 @@ subscribe('http.client.request.start', (message) => {
   const { request } = message as { request: ClientRequest };
   const trace = current.getStore();
   if (!trace) return;
-  const call = { to: String(request.getHeader('x-amz-target') ?? `${request.method} ${request.host}${request.path}`), sent: now() };
+  const call: Trace['calls'][number] = { to: String(request.getHeader('x-amz-target') ?? `${request.method} ${request.host}${request.path}`), sent: now() };
   trace.calls.push(call);
-  calls.set(request, call);
-});
-
-subscribe('http.client.response.finish', (message) => {
-  const { request } = message as { request: ClientRequest };
-  const call = calls.get(request);
-  if (call) call.done = now();
+  // The response's end, as the SDK sees it (its listener came first); the diagnostics channel's
+  // response.finish comes only when the socket is handed back, after the handler has moved on.
+  request.once('response', (response: IncomingMessage) => response.once('end', () => (call.done = now())));
 });
 
 // Log lines: when the handler first wrote one, and how long writing them all took (a pipe or file write is synchronous).

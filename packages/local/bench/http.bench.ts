@@ -177,11 +177,12 @@ try {
     const { requests, loop } = await readTrace(from, to);
     const { column, count } = hops(byId, requests);
     const latency = timed.map((t) => t.done - t.due);
+    const failed = (runs: Timed[]) => runs.filter((t) => t.error !== undefined).length;
     console.log(
       `  ${String(rate).padStart(3)}/s  ${p50p99(latency)} | ${p50p99(floor.map((t) => t.done - t.due))}                 | ${column('toGateway')}  ${column('toHandler')} ${column('toDynamoDb')} ${column('dynamoDb')}   ${column('toResponse')}  ${column('toClient')} | ${column('logging')} | ${ms(percentile(loop.map((l) => l.p99), 0.5))} ${ms(Math.max(...loop.map((l) => l.max)))}`,
     );
     console.log(
-      `        ${timed.length} requests (${count} traced); CPU per request: runtime ${perRequest(before[0], after[0], timed.length)}, DynamoDB Local ${perRequest(before[1], after[1], timed.length)}; load average ${loadavg()[0]!.toFixed(1)}`,
+      `        ${timed.length} requests (${count} traced, ${failed(timed)} failed; floor: ${failed(floor)} failed); CPU per request: runtime ${perRequest(before[0], after[0], timed.length)}, DynamoDB Local ${perRequest(before[1], after[1], timed.length)}; load average ${loadavg()[0]!.toFixed(1)}`,
     );
   }
   console.log('  targets: end to end p99 <= 25 ms at 100 req/s, <= 40 ms at 200 req/s; the floor is what DynamoDB Local alone takes for the same writes');

@@ -10,12 +10,14 @@ export interface Timed {
   due: number;
   sent: number;
   done: number;
+  /** The call's failure, if it failed: an overloaded machine times calls out, and that is a figure too. */
+  error?: string;
 }
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Calls `call(i)` at `rate` per second for `seconds`, and waits for every answer. */
+/** Calls `call(i)` at `rate` per second for `seconds`, and waits for every answer or failure. */
 export async function paced(rate: number, seconds: number, call: (i: number) => Promise<void>): Promise<Timed[]> {
   const count = Math.round(rate * seconds);
   const interval = 1000 / rate;
@@ -26,7 +28,12 @@ export async function paced(rate: number, seconds: number, call: (i: number) => 
     const wait = due - now();
     if (wait > 0) await sleep(wait);
     const sent = now();
-    timings.push(call(i).then(() => ({ due, sent, done: now() })));
+    timings.push(
+      call(i).then(
+        () => ({ due, sent, done: now() }),
+        (error: unknown) => ({ due, sent, done: now(), error: (error as Error).message }),
+      ),
+    );
   }
   return Promise.all(timings);
 }
