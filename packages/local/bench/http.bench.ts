@@ -117,9 +117,10 @@ function hops(client: Map<string, Timed>, traced: HopTrace[]) {
   const rows = traced.flatMap((trace) => {
     const timed = trace.id === undefined ? undefined : client.get(trace.id);
     if (timed === undefined) return [];
-    // The writes the request waits for; a context refresh it may start runs on in the background.
-    const calls = trace.calls.filter((call) => call.done !== undefined && WRITES.test(call.to)) as { sent: number; done: number }[];
-    if (calls.length === 0) return [];
+    // The writes an answered request waited for: not a context refresh it may have started in the
+    // background, nor an attempt the SDK gave up on and retried, whose answer can come after the response.
+    const calls = trace.calls.filter((call) => call.done !== undefined && call.done <= trace.out && WRITES.test(call.to)) as { sent: number; done: number }[];
+    if (trace.status !== 200 || calls.length === 0) return [];
     const firstCall = Math.min(...calls.map((call) => call.sent));
     const lastDone = Math.max(...calls.map((call) => call.done));
     return [{
