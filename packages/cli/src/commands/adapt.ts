@@ -3,7 +3,8 @@ import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import { formatRate, readRecordLines } from '../jsonl-input.js';
 import { LineWriter } from '../files.js';
-import { closeAll, forEachRecord, openRunOutputs, percent } from '../record-lines.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
+import { closeAll, forEachRecord, openRunOutputs, percent, runOutputPaths } from '../record-lines.js';
 import type { Command } from './command.js';
 
 const USAGE = 'echo-ridge adapt <records.jsonl> [-o companies.jsonl] [--warnings warnings.jsonl] [--errors errors.jsonl]';
@@ -24,6 +25,7 @@ export const adapt: Command = {
       { min: 1, max: 1 },
     );
     const input = positionals[0]!;
+    refuseOutputsOverInputs([{ option: 'input', path: input }], [...runOutputPaths(values.output, values.errors), { option: '--warnings', path: values.warnings }]);
     const records = readRecordLines(input);
     const outputs = openRunOutputs(values.output, values.errors);
     const warningsOut = values.warnings === undefined ? null : LineWriter.open(values.warnings);

@@ -6,7 +6,6 @@ import {
   calibrationEvidence,
   DEFAULT_BOOTSTRAP,
   DEFAULT_SEARCH,
-  DEFAULT_WEIGHTS_PATH,
   defaultContext,
   describeChange,
   evaluateWeights,
@@ -19,8 +18,9 @@ import {
 } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
-import { readContextFile, readWeightsFile } from '../files.js';
+import { readContextFile, readWeightsFile, weightsPathOf } from '../files.js';
 import { readLabeledFile } from '../labeled-input.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
 import { figure, signedFigure } from '../text-table.js';
 import type { Command } from './command.js';
 
@@ -72,7 +72,19 @@ export const calibrate: Command = {
     const { values } = parseCommandArgs(args, OPTIONS, USAGE, { min: 0, max: 0 });
     if (values.input === undefined || values.output === undefined) throw new CliError(`--input and --output are required\nusage: ${USAGE}`);
     const seed = parseSeed(values.seed);
-    const weightsPath = values.weights ?? process.env.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH;
+    const weightsPath = weightsPathOf(values.weights);
+    const proposalPath = values.proposal ?? join(dirname(values.output), 'weights.proposed.yaml');
+    refuseOutputsOverInputs(
+      [
+        { option: '--input', path: values.input },
+        { option: 'weights file', path: weightsPath },
+        { option: '--context', path: values.context },
+      ],
+      [
+        { option: '--output', path: values.output },
+        { option: values.proposal === undefined ? 'proposal beside --output' : '--proposal', path: values.optimize ? proposalPath : undefined },
+      ],
+    );
     const weights = readWeightsFile(weightsPath);
     const context = values.context === undefined ? defaultContext : readContextFile(values.context);
     const set = prepareLabeled(await readLabeledFile(values.input), context);
@@ -90,7 +102,7 @@ export const calibrate: Command = {
       const result = optimizeCalibration(set, weights, { search: { ...DEFAULT_SEARCH, seed }, bootstrap: { ...DEFAULT_BOOTSTRAP, seed } });
       let proposal: string | null = null;
       if (result.refusal === null) {
-        proposal = values.proposal ?? join(dirname(values.output), 'weights.proposed.yaml');
+        proposal = proposalPath;
         const evidence = calibrationEvidence(result, new Date().toISOString().slice(0, 10));
         writeFileSync(proposal, proposeWeightsFile(readFileSync(weightsPath, 'utf8'), { weights: result.proposed.weights, evidence, change: describeChange(result) }, weightsPath));
       }

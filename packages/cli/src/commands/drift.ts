@@ -3,9 +3,10 @@ import { AnalyticsInputError, defaultContext, detectDrift, hasAlertAtLeast, SEVE
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { renderDriftReport } from '../drift-report.js';
-import { readContextFile, readWeightsFile } from '../files.js';
+import { readContextFile, readWeightsFile, weightsPathOf } from '../files.js';
 import { readRecordLines } from '../jsonl-input.js';
 import { readLabeledFile } from '../labeled-input.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const USAGE =
@@ -50,6 +51,10 @@ export const drift: Command = {
   async run(args) {
     const { values } = parseCommandArgs(args, OPTIONS, USAGE, { min: 0, max: 0 });
     if (values.baseline === undefined || values.current === undefined) throw new CliError(`--baseline and --current are required\nusage: ${USAGE}`);
+    refuseOutputsOverInputs(
+      [...(['baseline', 'current', 'labeled', 'context'] as const).map((option) => ({ option: `--${option}`, path: values[option] })), { option: 'weights file', path: weightsPathOf(values.weights) }],
+      [{ option: '--json', path: values.json }],
+    );
     const failOn = failLevel(values['fail-on']);
     const weights = readWeightsFile(values.weights);
     const context = values.context === undefined ? defaultContext : readContextFile(values.context);

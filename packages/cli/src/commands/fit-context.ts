@@ -3,6 +3,7 @@ import { createContextFitter, DEFAULT_FIT_THRESHOLD, serializeContext } from '@e
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { readCompanyLines } from '../jsonl-input.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const USAGE = `echo-ridge fit-context <in.jsonl> -o ctx.json [--threshold ${DEFAULT_FIT_THRESHOLD}]`;
@@ -14,6 +15,7 @@ export const fitContextCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, threshold: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     if (values.output === undefined) throw new CliError(`-o ctx.json is required\nusage: ${USAGE}`);
+    refuseOutputsOverInputs([{ option: 'input', path: positionals[0] }], [{ option: '-o', path: values.output }]);
     const threshold = values.threshold === undefined ? DEFAULT_FIT_THRESHOLD : Number(values.threshold);
     if (!(threshold >= 0 && threshold <= 1)) throw new CliError(`--threshold must be a number from 0 to 1, got "${values.threshold}"`);
 

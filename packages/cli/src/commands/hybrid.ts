@@ -3,7 +3,8 @@ import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import { formatRate, readRecordLines } from '../jsonl-input.js';
 import { DivergenceTally } from '../divergence-tally.js';
-import { closeAll, forEachRecord, openRunOutputs } from '../record-lines.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
+import { closeAll, forEachRecord, openRunOutputs, runOutputPaths } from '../record-lines.js';
 import type { Command } from './command.js';
 
 const USAGE = 'echo-ridge hybrid <in.jsonl> [-o out.jsonl] [--errors errors.jsonl]';
@@ -15,6 +16,7 @@ export const hybrid: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, errors: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    refuseOutputsOverInputs([{ option: 'input', path: input }], runOutputPaths(values.output, values.errors));
     const scorer = createScorer();
     const records = readRecordLines(input);
     const outputs = openRunOutputs(values.output, values.errors);

@@ -2,6 +2,7 @@ import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import { readCompanyLines, type RunCounts } from '../jsonl-input.js';
 import { LineWriter } from '../files.js';
+import { refuseOutputsOverInputs } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const USAGE = 'echo-ridge validate <in.jsonl> [--errors errors.jsonl]';
@@ -13,6 +14,7 @@ export const validate: Command = {
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { errors: { type: 'string' } }, USAGE, { min: 1, max: 1 });
     const input = positionals[0]!;
+    refuseOutputsOverInputs([{ option: 'input', path: input }], [{ option: '--errors', path: values.errors }]);
     const companies = readCompanyLines(input);
     const errors = values.errors === undefined ? null : LineWriter.open(values.errors);
     const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
