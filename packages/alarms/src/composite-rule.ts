@@ -11,7 +11,7 @@ export type Rule =
   | { type: 'not'; operand: Rule }
   | { type: 'and' | 'or'; operands: Rule[] };
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(\(|\))|([A-Za-z_][A-Za-z0-9_:./\-]*))/y;
+const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(\(|\))|([A-Za-z_][A-Za-z0-9_:./-]*))/y;
 
 /** An alarm ARN names the alarm after `:alarm:`. */
 function alarmName(reference: string): string {
@@ -37,7 +37,10 @@ export function parseRule(text: string): Rule {
   };
   const any = (operator: 'AND' | 'OR', operand: () => Rule): Rule => {
     const operands = [operand()];
-    while (peek() === operator) (take(), operands.push(operand()));
+    while (peek() === operator) {
+      take();
+      operands.push(operand());
+    }
     return operands.length === 1 ? operands[0]! : { type: operator === 'AND' ? 'and' : 'or', operands };
   };
   const or = (): Rule => any('OR', and);

@@ -97,7 +97,10 @@ export function referencedIds(expression: string): string[] {
     if (node.type === 'id') ids.add(node.name);
     else if (node.type === 'array') node.items.forEach(walk);
     else if (node.type === 'unary') walk(node.operand);
-    else if (node.type === 'binary') (walk(node.left), walk(node.right));
+    else if (node.type === 'binary') {
+      walk(node.left);
+      walk(node.right);
+    }
     else if (node.type === 'call') node.args.forEach(walk);
   };
   walk(parseExpression(expression));
