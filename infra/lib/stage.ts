@@ -19,6 +19,8 @@ export interface StageConfig {
    * SLO, so prod keeps a few instances initialised; staging accepts cold starts.
    */
   readonly apiProvisionedConcurrency?: number;
+  /** Whether critical alarms page the on-call engineer; when not, they open tickets like warnings. */
+  readonly pagesOnCall: boolean;
 }
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
@@ -29,6 +31,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     lockBackups: false,
     logRetention: RetentionDays.TWO_WEEKS,
     logLevel: 'DEBUG',
+    pagesOnCall: false,
   },
   prod: {
     name: 'prod',
@@ -38,6 +41,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: RetentionDays.THREE_MONTHS,
     logLevel: 'INFO',
     apiProvisionedConcurrency: 2,
+    pagesOnCall: true,
   },
 };
 
