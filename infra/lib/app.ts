@@ -18,7 +18,7 @@ export function defineApp(app: App): EchoRidgeStack[] {
   const account = new AccountStack(app, ACCOUNT_STACK, { description: 'Echo Ridge: settings of the account and region that every stage needs' });
   const stacks = stages.map((name) => {
     const stack = new EchoRidgeStack(app, stackName(name), { stage: STAGES[name], description: `Echo Ridge AI-readiness scoring (${name})` });
-    stack.addDependency(account, 'API Gateway needs the account CloudWatch role before a stage can log');
+    stack.addStackDependency(account, 'API Gateway needs the account CloudWatch role before a stage can log');
     return stack;
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
