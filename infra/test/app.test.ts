@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../lib/app.js';
 
@@ -19,7 +19,7 @@ describe('the CDK app', () => {
     // The account's API Gateway logging role is deployed first, so the first deploy in a fresh account can log.
     expect(stacks[0]?.dependencies.map((stack) => stack.stackName)).toEqual(['echo-ridge-account']);
     const account = stacks[0]!.dependencies[0]!;
-    const template = Template.fromStack(account as Stack);
+    const template = Template.fromStack(account);
     template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiGatewayLogRole'), 'Arn'] } });
   });
 
