@@ -81,6 +81,34 @@ export class MetricStore {
     for (const list of this.byMetric.values()) list.sort((a, b) => a.timestamp - b.timestamp);
   }
 
+  private readonly totals = new Map<string, { count: Float64Array; sum: Float64Array }>();
+
+  /**
+   * SampleCount and Sum of the samples with start ≤ timestamp < end, from running totals: long windows
+   * (a burn rate over 24 hours, evaluated every minute) would otherwise add the same samples again and again.
+   */
+  countAndSum(key: string, start: number, end: number): { count: number; sum: number } {
+    const list = this.byMetric.get(key) ?? [];
+    let totals = this.totals.get(key);
+    if (!totals) {
+      totals = { count: new Float64Array(list.length + 1), sum: new Float64Array(list.length + 1) };
+      list.forEach((sample, index) => {
+        let count = sample.statistics?.sampleCount ?? 0;
+        let sum = sample.statistics?.sum ?? 0;
+        (sample.values ?? []).forEach((value, at) => {
+          const weight = sample.counts?.[at] ?? 1;
+          count += weight;
+          sum += value * weight;
+        });
+        totals!.count[index + 1] = totals!.count[index]! + count;
+        totals!.sum[index + 1] = totals!.sum[index]! + sum;
+      });
+      this.totals.set(key, totals);
+    }
+    const [from, to] = [lowerBound(list, start), lowerBound(list, end)];
+    return { count: totals.count[to]! - totals.count[from]!, sum: totals.sum[to]! - totals.sum[from]! };
+  }
+
   /** Samples of the metric with start ≤ timestamp < end. */
   samples(key: string, start: number, end: number): Sample[] {
     const list = this.byMetric.get(key);

@@ -69,7 +69,8 @@ export function replay(alarms: readonly AlarmDefinition[], datapoints: readonly 
 /** One metric alarm: its metrics' statistics per period, its expressions, and the state rules. */
 class MetricAlarmEvaluator {
   private readonly expressions = new Map<string, ReturnType<typeof parseExpression>>();
-  private readonly cache = new Map<string, number | undefined>();
+  /** Each metric's statistic by period start: consecutive evaluations share most of their periods. */
+  private readonly periods = new Map<string, { key: string; values: Map<number, number | undefined> }>();
   /** "Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing data." */
   private readonly treatMissingData;
 
@@ -77,9 +78,19 @@ class MetricAlarmEvaluator {
     readonly alarm: MetricAlarm,
     private readonly store: MetricStore,
   ) {
-    for (const query of alarm.queries) if (query.expression !== undefined) this.expressions.set(query.id, parseExpression(query.expression));
+    for (const query of alarm.queries) {
+      if (query.expression !== undefined) this.expressions.set(query.id, parseExpression(query.expression));
+      if (query.metric) this.periods.set(query.id, { key: metricKey(query.metric.namespace, query.metric.metricName, query.metric.dimensions), values: new Map() });
+    }
     const metrics = alarm.queries.flatMap((query) => (query.metric ? [query.metric] : []));
     this.treatMissingData = metrics.every((metric) => metric.namespace === 'AWS/DynamoDB') ? 'ignore' : alarm.treatMissingData;
+  }
+
+  private statistic(key: string, start: number, end: number, name: string): number | undefined {
+    if (name !== 'Sum' && name !== 'SampleCount' && name !== 'Average') return statistic(this.store.samples(key, start, end), name);
+    const { count, sum } = this.store.countAndSum(key, start, end);
+    if (count === 0) return undefined;
+    return name === 'Sum' ? sum : name === 'SampleCount' ? count : sum / count;
   }
 
   evaluate(time: number, current: AlarmState): AlarmState {
@@ -94,15 +105,14 @@ class MetricAlarmEvaluator {
       if (!query) throw new Error(`alarm ${this.alarm.name}: no metric or expression with id ${id}`);
       let result: Series;
       if (query.metric) {
-        const { namespace, metricName, dimensions, statistic: name } = query.metric;
-        const key = metricKey(namespace, metricName, dimensions);
+        const cache = this.periods.get(id)!;
         const values = new Map<number, number>();
         for (const slot of grid) {
-          const cacheKey = `${key}|${slot}|${period}|${name}`;
-          if (!this.cache.has(cacheKey)) this.cache.set(cacheKey, statistic(this.store.samples(key, slot, slot + period), name));
-          const value = this.cache.get(cacheKey);
+          if (!cache.values.has(slot)) cache.values.set(slot, this.statistic(cache.key, slot, slot + period, query.metric.statistic));
+          const value = cache.values.get(slot);
           if (value !== undefined) values.set(slot, value);
         }
+        for (const slot of cache.values.keys()) if (slot < grid[0]!) cache.values.delete(slot);
         result = values;
       } else {
         const value = evaluateExpression(this.expressions.get(id)!, { grid, series: seriesOf });

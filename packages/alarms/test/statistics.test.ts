@@ -41,3 +41,19 @@ describe('statistics (docs: "CloudWatch statistics definitions")', () => {
     expect(statistic([], 'Sum')).toBeUndefined();
   });
 });
+
+describe('running totals of the metric store', () => {
+  it('give the same Sum and SampleCount as the samples themselves', async () => {
+    const { MetricStore, metricKey } = await import('../src/index.js');
+    const store = new MetricStore([
+      { Namespace: 'N', MetricName: 'M', Dimensions: [], Timestamp: '2026-12-01T00:00:00Z', Value: 2 },
+      { Namespace: 'N', MetricName: 'M', Dimensions: [], Timestamp: '2026-12-01T00:01:00Z', Values: [1, 3], Counts: [2, 1] },
+      { Namespace: 'N', MetricName: 'M', Dimensions: [], Timestamp: '2026-12-01T00:02:00Z', StatisticValues: { SampleCount: 4, Sum: 10, Minimum: 1, Maximum: 4 } },
+    ]);
+    const key = metricKey('N', 'M', {});
+    const start = Date.parse('2026-12-01T00:00:30Z');
+    const end = Date.parse('2026-12-01T00:03:00Z');
+    expect(store.countAndSum(key, start, end)).toEqual({ count: 7, sum: 15 });
+    expect([statistic(store.samples(key, start, end), 'SampleCount'), statistic(store.samples(key, start, end), 'Sum')]).toEqual([7, 15]);
+  });
+});
