@@ -150,3 +150,16 @@ describe.each(['prod'] as const)('alarm scenarios (%s)', (stage) => {
     expect(pages.map((page) => [page.alarm, page.minute - 30])).toEqual([['BatchBacklog', 10]]);
   });
 });
+
+describe('alarm scenarios (staging)', () => {
+  it('a total outage in staging pages nobody: ApiIncident opens a ticket', () => {
+    const template = synthesize('staging').template;
+    const alarms = readAlarms(template.toJSON());
+    const topic = (name: string) => Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { TopicName: `staging-echo-ridge-${name}` } }))[0]!;
+    const outage = (minute: number) => minute >= 30;
+    const routes = weekdayRoutes(steady(100)).map((route) => ({ ...route, errorShare: (minute: number) => (outage(minute) ? 1 : 0) }));
+    const m = baseline(new Metrics('staging', START), HOUR, (minute) => !outage(minute)).api(HOUR, routes, (minute) => !outage(minute));
+    expect(notices(alarms, m, topic('page'))).toEqual([]);
+    expect(notices(alarms, m, topic('ticket')).map((ticket) => ticket.alarm)).toContain('ApiIncident');
+  });
+});
