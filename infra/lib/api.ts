@@ -134,6 +134,8 @@ export class Api extends Construct {
       defaultMethodOptions: { apiKeyRequired: true },
       deployOptions: {
         stageName: API_STAGE,
+        // Per-route metrics: the latency SLO leaves out POST /score/batch, and error rates the /healthz canary.
+        metricsEnabled: true,
         throttlingRateLimit: STAGE_THROTTLE.rateLimit,
         throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),

@@ -1,11 +1,13 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ACCOUNT_STACK, AccountStack } from './account.js';
 import { EchoRidgeStack } from './echo-ridge-stack.js';
 import { isStageName, stackName, STAGE_NAMES, STAGES } from './stage.js';
 
 /**
- * Adds the stack of the stage named by `-c stage=…`, or of every stage when none is named, and checks
- * them with cdk-nag: a finding that is not acknowledged with a reason fails the synth.
+ * Adds the stack of the stage named by `-c stage=…`, or of every stage when none is named, each after
+ * the account's own stack (`cdk deploy` deploys that first), and checks them with cdk-nag: a finding
+ * that is not acknowledged with a reason fails the synth. Returns the stages' stacks.
  */
 export function defineApp(app: App): EchoRidgeStack[] {
   const requested: unknown = app.node.tryGetContext('stage');
@@ -13,7 +15,12 @@ export function defineApp(app: App): EchoRidgeStack[] {
     throw new Error(`-c stage must be one of ${STAGE_NAMES.join(', ')}; got ${JSON.stringify(requested)}`);
   }
   const stages = requested === undefined ? STAGE_NAMES : [requested];
-  const stacks = stages.map((name) => new EchoRidgeStack(app, stackName(name), { stage: STAGES[name], description: `Echo Ridge AI-readiness scoring (${name})` }));
+  const account = new AccountStack(app, ACCOUNT_STACK, { description: 'Echo Ridge: settings of the account and region that every stage needs' });
+  const stacks = stages.map((name) => {
+    const stack = new EchoRidgeStack(app, stackName(name), { stage: STAGES[name], description: `Echo Ridge AI-readiness scoring (${name})` });
+    stack.addStackDependency(account, 'API Gateway needs the account CloudWatch role before a stage can log');
+    return stack;
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;
 }

@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
@@ -19,6 +20,8 @@ export interface ContextRefreshProps {
 export class ContextRefresh extends Construct {
   readonly handler: ServiceFunction;
   readonly schedule: Rule;
+  /** Schedule events EventBridge could not deliver to the function, kept for 14 days. */
+  readonly undelivered: Queue;
 
   constructor(scope: Construct, id: string, props: ContextRefreshProps) {
     super(scope, id);
@@ -38,12 +41,22 @@ export class ContextRefresh extends Construct {
     // A context published by hand has no sample beside it: S3 must answer 404 for it, not 403.
     storage.grantListing(this.handler);
 
+    this.undelivered = new Queue(this, 'Undelivered', {
+      queueName: resourceName(stage.name, 'context-refresh-dlq'),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.undelivered).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the dead-letter queue of the refresh rule's target (EventBridge's, which cdk-nag does not recognise as one); nothing consumes it.",
+    });
     this.schedule = new Rule(this, 'Daily', {
       ruleName: resourceName(stage.name, 'context-refresh'),
       description: 'Refreshes the normalization context once a day, before the working day in Europe and the US',
       schedule: Schedule.cron({ minute: '0', hour: '3' }),
       // A failed refresh leaves the current context in place; two retries within the hour cover a passing outage.
-      targets: [new LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      targets: [new LambdaFunction(this.handler.function, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.undelivered })],
     });
   }
 }

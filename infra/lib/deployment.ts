@@ -1,8 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
+import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup, TimeBasedCanaryTrafficRouting } from 'aws-cdk-lib/aws-codedeploy';
 import type { Alias } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { RUNBOOK } from './runbook.js';
 import { resourceName, type StageConfig } from './stage.js';
 
 export interface SafeDeploymentProps {
@@ -15,7 +16,8 @@ export interface SafeDeploymentProps {
 
 /**
  * The serverless form of the runbook's blue/green deploy: a new API version first takes 10 % of the
- * traffic for 5 minutes, and CodeDeploy moves the rest only if no rollback alarm went off meanwhile.
+ * traffic for the runbook's bake time, and CodeDeploy moves the rest only if no rollback alarm (on the
+ * new version's own invocations) went off meanwhile.
  */
 export class SafeDeployment extends Construct {
   readonly deploymentGroup: LambdaDeploymentGroup;
@@ -27,7 +29,10 @@ export class SafeDeployment extends Construct {
       application: new LambdaApplication(this, 'Application', { applicationName: resourceName(stage.name, 'api') }),
       deploymentGroupName: resourceName(stage.name, 'api-canary'),
       alias: props.alias,
-      deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+      deploymentConfig: new LambdaDeploymentConfig(this, 'Bake', {
+        deploymentConfigName: resourceName(stage.name, 'canary-10-percent'),
+        trafficRouting: new TimeBasedCanaryTrafficRouting({ percentage: 10, interval: RUNBOOK.canaryBake }),
+      }),
       alarms: [...props.rollbackAlarms],
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });

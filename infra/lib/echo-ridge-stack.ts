@@ -6,7 +6,8 @@ import { Backup } from './backup.js';
 import { Batch } from './batch.js';
 import { ContextRefresh } from './context.js';
 import { SafeDeployment } from './deployment.js';
-import { Observability, dashboardUrl } from './observability.js';
+import { dashboardUrl } from './dashboard.js';
+import { Observability } from './observability.js';
 import type { StageConfig } from './stage.js';
 import { Storage } from './storage.js';
 
@@ -28,7 +29,7 @@ export class EchoRidgeStack extends Stack {
     const api = new Api(this, 'Api', { stage, storage });
     const batch = new Batch(this, 'Batch', { stage, storage });
     const contextRefresh = new ContextRefresh(this, 'ContextRefresh', { stage, storage });
-    const observability = new Observability(this, 'Observability', { stage, storage, api, batch, contextRefresh });
+    const observability = new Observability(this, 'Observability', { stage, storage, backup, api, batch, contextRefresh });
     const deployment = new SafeDeployment(this, 'Deployment', { stage, alias: api.alias, rollbackAlarms: observability.rollbackAlarms });
 
     // RestApi always outputs its URL; a name an operator can type beats the generated one.

@@ -4,14 +4,27 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SAMPLE_RETENTION_DAYS } from '@echo-ridge/engine';
 import type { StageName } from './stage.js';
 
-/** Critical alarms page the on-call engineer; warnings open a ticket for the next working day. */
+/**
+ * Critical alarms page the on-call engineer (answered within 15 minutes, in prod); warnings open a
+ * ticket, answered within 4 hours of working time. Staging pages nobody: its critical alarms open tickets.
+ */
 export type Severity = 'critical' | 'warning';
 
-/** An alarm that fires when `threshold` is crossed in every one of `evaluationPeriods` periods in a row. */
-export interface AlarmRule {
+/**
+ * When an alarm fires: `threshold` crossed in `datapointsToAlarm` (default: every one) of the last
+ * `evaluationPeriods` periods. Without a severity the alarm notifies nobody itself: it feeds a
+ * composite alarm that pages once per incident, or CodeDeploy's rollback.
+ */
+export interface AlarmCondition {
   readonly threshold: number;
   readonly period: Duration;
   readonly evaluationPeriods: number;
+  readonly datapointsToAlarm?: number;
+  /** Fewer requests (or samples) than this in a period prove nothing: the period does not breach. */
+  readonly minimumSamples?: number;
+}
+
+export interface AlarmRule extends AlarmCondition {
   readonly severity: Severity;
 }
 
@@ -25,6 +38,7 @@ export interface BurnRateRule {
   readonly factor: number;
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
+  /** `critical` rules are part of ApiIncident, which pages; `warning` rules open a ticket themselves. */
   readonly severity: Severity;
 }
 
@@ -38,31 +52,71 @@ export interface BackupRule {
 export interface Runbook {
   /** Share of `/score` API requests that must not fail with a 5xx, over 30 days. */
   readonly availabilitySlo: number;
-  /** API 5xx responses as a percentage of requests. */
+  /** API 5xx responses as a percentage of requests, the `/healthz` canary left out. */
   readonly highErrorRate: AlarmRule;
-  /** API Gateway end-to-end latency in milliseconds, by percentile. */
-  readonly highLatency: { readonly p99: AlarmRule; readonly p95: AlarmRule };
+  /**
+   * API Gateway latency by percentile, per interactive route (every route but `POST /score/batch`,
+   * which takes seconds by design, and the unauthenticated `/healthz` and `/openapi.json`).
+   */
+  readonly highLatency: { readonly p99: AlarmCondition; readonly p95: AlarmRule };
+  /** API 4xx responses as a percentage of requests. */
+  readonly clientErrors: AlarmRule;
+  /** Requests refused with 429 (throttled) as a percentage of requests. */
+  readonly throttled: AlarmRule;
+  /** Requests refused because a key's monthly quota is used up. */
+  readonly quotaExceeded: AlarmRule;
   /** Percentage of successful `/healthz` canary runs. */
-  readonly serviceDown: AlarmRule & { readonly canaryRate: Duration };
+  readonly serviceDown: AlarmCondition & { readonly canaryRate: Duration };
   readonly burnRates: readonly BurnRateRule[];
+  /** One page per API incident: ServiceDown, HighLatencyP99 or a critical burn rate, whichever fires first. */
+  readonly apiIncident: { readonly severity: Severity };
+  /** One ticket for a context that ages: a refresh that reported an old context, or none that reported. */
+  readonly contextStale: { readonly severity: Severity };
+  /**
+   * A burn-rate window counts only with enough requests that this many failures are needed to cross
+   * its factor: at low traffic one or two failed requests must not page.
+   */
+  readonly burnRateMinimumFailures: number;
+  /** Invocation errors of the new version while CodeDeploy shifts traffic to it: any rolls it back. */
+  readonly canaryErrors: AlarmCondition;
+  /** How long CodeDeploy sends 10 % of the traffic to a new version before the rest. */
+  readonly canaryBake: Duration;
   /** Drift alerts raised by the daily context refresh; each alert's own severity decides who hears of it. */
-  readonly driftDetected: Omit<AlarmRule, 'severity'>;
+  readonly driftDetected: AlarmCondition;
   /** A function's maximum memory used, as a percentage of its configured memory. */
   readonly highMemoryUsage: AlarmRule;
+  /** Lambda `Errors` of a function (failed invocations). */
+  readonly functionErrors: AlarmRule;
+  /** Lambda `Throttles` of a function. */
+  readonly functionThrottles: AlarmRule;
   /** DynamoDB SuccessfulRequestLatency p95 in milliseconds, for the slowest operation. */
   readonly databaseSlowQueries: AlarmRule;
-  /** Messages in the batch dead-letter queue. */
-  readonly dlqNotEmpty: AlarmRule;
-  /** Age of the oldest message in the batch queue, in seconds. */
+  /** DynamoDB read and write throttle events of the table. */
+  readonly tableThrottles: AlarmRule;
+  /** DynamoDB system errors (HTTP 500 from DynamoDB) of the table. */
+  readonly tableSystemErrors: AlarmRule;
+  /** AWS Backup jobs of the vault that FAILED, were ABORTED or EXPIRED. */
+  readonly backupJobFailed: AlarmRule;
+  /** Consecutive periods without a completed backup job: period × periods is the longest gap allowed. */
+  readonly backupMissing: AlarmRule;
+  /** Notifications the page topic failed to deliver. */
+  readonly pageDeliveryFailed: AlarmRule;
+  /** New messages in the batch dead-letter queue (the growth of its depth). */
+  readonly dlqGrowing: AlarmRule;
+  /** Periods in a row with batch messages waiting and none processed: the consumer is stuck. */
   readonly batchBacklog: AlarmRule;
-  /** Adapter failures as a percentage of adapted records. */
+  /** Companies scored per minute by the batch function while messages wait: the batch throughput SLO. */
+  readonly batchThroughput: AlarmRule;
+  /** Adapter failures as a percentage of adaptation attempts on `/score/hybrid`. */
   readonly adapterFailureRate: AlarmRule;
   /** Blends flagged as significantly divergent, as a percentage of blends. */
   readonly divergenceFlags: AlarmRule;
   /** Blend latency p95 in milliseconds. */
   readonly blendLatency: AlarmRule;
-  /** Age of the normalization context in hours. */
-  readonly contextAge: AlarmRule;
+  /** The context age a refresh reports, in hours. */
+  readonly contextAge: AlarmCondition;
+  /** Hours in a row without any refresh report (a refresh that crashed or never ran). */
+  readonly contextNotRefreshed: AlarmCondition;
   /** AWS Backup of the table, on top of its 35 days of point-in-time recovery. */
   readonly backups: {
     readonly rules: readonly BackupRule[];
@@ -102,13 +156,18 @@ export interface Runbook {
  */
 export const RUNBOOK: Runbook = {
   availabilitySlo: 0.999,
-  highErrorRate: { threshold: 0.1, period: Duration.minutes(1), evaluationPeriods: 2, severity: 'critical' },
+  // A ticket: at 0.1 % the budget lasts the month; the burn-rate alarms decide when it is urgent.
+  highErrorRate: { threshold: 0.1, period: Duration.minutes(5), evaluationPeriods: 1, minimumSamples: 100, severity: 'warning' },
+  // The SLO's 5-minute window; a route needs 50 requests in it for its percentile to mean anything.
   highLatency: {
-    p99: { threshold: 150, period: Duration.minutes(1), evaluationPeriods: 3, severity: 'critical' },
-    p95: { threshold: 100, period: Duration.minutes(1), evaluationPeriods: 3, severity: 'warning' },
+    p99: { threshold: 150, period: Duration.minutes(5), evaluationPeriods: 1, minimumSamples: 50 },
+    p95: { threshold: 100, period: Duration.minutes(5), evaluationPeriods: 1, minimumSamples: 50, severity: 'warning' },
   },
+  clientErrors: { threshold: 25, period: Duration.minutes(5), evaluationPeriods: 3, minimumSamples: 100, severity: 'warning' },
+  throttled: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 3, minimumSamples: 100, severity: 'warning' },
+  quotaExceeded: { threshold: 0, period: Duration.hours(1), evaluationPeriods: 1, severity: 'warning' },
   // Two failed runs in a row, so that one lost canary run does not wake anybody.
-  serviceDown: { threshold: 100, period: Duration.minutes(1), evaluationPeriods: 2, severity: 'critical', canaryRate: Duration.minutes(1) },
+  serviceDown: { threshold: 100, period: Duration.minutes(1), evaluationPeriods: 2, canaryRate: Duration.minutes(1) },
   // Budget spent before an alert fires = factor × long window / 30 days: 2 %, 5 %, 4.2 % and 6.7 %.
   // Short windows are 1/12 of the long ones, the SRE workbook's ratio.
   burnRates: [
@@ -117,16 +176,33 @@ export const RUNBOOK: Runbook = {
     { name: 'Page', factor: 10, longWindow: Duration.hours(3), shortWindow: Duration.minutes(15), severity: 'critical' },
     { name: 'Ticket', factor: 2, longWindow: Duration.hours(24), shortWindow: Duration.hours(2), severity: 'warning' },
   ],
+  burnRateMinimumFailures: 3,
+  apiIncident: { severity: 'critical' },
+  contextStale: { severity: 'warning' },
+  canaryErrors: { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 1 },
+  canaryBake: Duration.minutes(10),
   driftDetected: { threshold: 0, period: Duration.days(1), evaluationPeriods: 1 },
   highMemoryUsage: { threshold: 80, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
+  functionErrors: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
+  functionThrottles: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
   databaseSlowQueries: { threshold: 50, period: Duration.minutes(5), evaluationPeriods: 3, severity: 'warning' },
-  dlqNotEmpty: { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 1, severity: 'warning' },
-  batchBacklog: { threshold: Duration.minutes(10).toSeconds(), period: Duration.minutes(1), evaluationPeriods: 1, severity: 'critical' },
-  adapterFailureRate: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'critical' },
-  divergenceFlags: { threshold: 50, period: Duration.minutes(15), evaluationPeriods: 1, severity: 'warning' },
+  tableThrottles: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2, severity: 'warning' },
+  tableSystemErrors: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
+  backupJobFailed: { threshold: 0, period: Duration.hours(1), evaluationPeriods: 1, severity: 'warning' },
+  // 13 periods of 2 hours: no completed backup in 26 hours, two hours of slack on the daily schedule.
+  backupMissing: { threshold: 1, period: Duration.hours(2), evaluationPeriods: 13, severity: 'warning' },
+  pageDeliveryFailed: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
+  dlqGrowing: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
+  batchBacklog: { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 10, severity: 'critical' },
+  // The SLO: more than 1,000 companies a minute, judged over 15 minutes of waiting work.
+  batchThroughput: { threshold: 1000, period: Duration.minutes(5), evaluationPeriods: 3, severity: 'warning' },
+  adapterFailureRate: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 1, minimumSamples: 20, severity: 'critical' },
+  divergenceFlags: { threshold: 50, period: Duration.minutes(15), evaluationPeriods: 1, minimumSamples: 20, severity: 'warning' },
   blendLatency: { threshold: 50, period: Duration.minutes(5), evaluationPeriods: 1, severity: 'warning' },
   // The refresh reports once a day; a day-long period keeps the state from one report to the next.
-  contextAge: { threshold: 24, period: Duration.days(1), evaluationPeriods: 1, severity: 'warning' },
+  contextAge: { threshold: 24, period: Duration.days(1), evaluationPeriods: 1 },
+  // 26 hours: a day between two refreshes, plus the hour of retries and some slack.
+  contextNotRefreshed: { threshold: 1, period: Duration.hours(1), evaluationPeriods: 26 },
   // 04:00 UTC: after the 03:00 context refresh has moved its pointer, before the working day in Europe.
   backups: {
     rules: [

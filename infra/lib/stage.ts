@@ -27,6 +27,8 @@ export interface StageConfig {
    * SLO, so prod keeps a few instances initialised; staging accepts cold starts.
    */
   readonly apiProvisionedConcurrency?: number;
+  /** Whether critical alarms page the on-call engineer; when not, they open tickets like warnings. */
+  readonly pagesOnCall: boolean;
 }
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = {
@@ -38,6 +40,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: RUNBOOK.retention.functionLogs.staging,
     logLevel: 'DEBUG',
     sampleRate: 1,
+    pagesOnCall: false,
   },
   prod: {
     name: 'prod',
@@ -48,6 +51,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     logLevel: 'INFO',
     sampleRate: 0.1,
     apiProvisionedConcurrency: 2,
+    pagesOnCall: true,
   },
 };
 

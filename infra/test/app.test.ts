@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../lib/app.js';
 
 /** Stacks are only constructed here, not synthesized, so no bundling either. */
@@ -15,6 +16,11 @@ describe('the CDK app', () => {
     expect(stacks.map((stack) => stack.stackName)).toEqual([`${stage}-echo-ridge`]);
     // Env-agnostic: synthesizing needs no account lookup, and deploy targets the operator's credentials.
     expect(stacks[0]?.environment).toBe('aws://unknown-account/unknown-region');
+    // The account's API Gateway logging role is deployed first, so the first deploy in a fresh account can log.
+    expect(stacks[0]?.dependencies.map((stack) => stack.stackName)).toEqual(['echo-ridge-account']);
+    const account = stacks[0]!.dependencies[0]!;
+    const template = Template.fromStack(account);
+    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiGatewayLogRole'), 'Arn'] } });
   });
 
   it('refuses an unknown stage instead of deploying something half-configured', () => {

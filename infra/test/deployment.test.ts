@@ -25,15 +25,30 @@ describe.each(STAGE_NAMES)('safe deploys (%s)', (stage) => {
     });
   });
 
-  it('shifts 10 % of the traffic for 5 minutes, then the rest, and rolls back on the error and latency alarms', () => {
+  it('shifts 10 % of the traffic for 10 minutes, then the rest, and rolls back on errors of the new version', () => {
     const alarm = (name: string) => ({ Ref: idOf('AWS::CloudWatch::Alarm', { AlarmName: `${stage}-echo-ridge-${name}` }) });
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentGroupName: `${stage}-echo-ridge-api-canary`,
-      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+      DeploymentConfigName: { Ref: idOf('AWS::CodeDeploy::DeploymentConfig', { DeploymentConfigName: `${stage}-echo-ridge-canary-10-percent` }) },
       DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: alarm('HighErrorRate') }, { Name: alarm('HighLatencyP99') }, { Name: alarm('HighLatencyP95') }] },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: alarm('CanaryErrors') }] },
       AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
     });
+  });
+
+  it('bakes the canary for the runbook\'s 10 minutes', () => {
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
+      ComputePlatform: 'Lambda',
+      TrafficRoutingConfig: { Type: 'TimeBasedCanary', TimeBasedCanary: { CanaryPercentage: 10, CanaryInterval: 10 } },
+    });
+  });
+
+  it('judges the canary on the new version only: Lambda errors of the alias for the version it shifts to', () => {
+    const props = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${stage}-echo-ridge-CanaryErrors` } }))[0] as { Properties: { Dimensions: { Name: string; Value: unknown }[] } };
+    const dimensions = Object.fromEntries(props.Properties.Dimensions.map((d) => [d.Name, d.Value]));
+    const alias = resources[idOf('AWS::Lambda::Alias', { Name: 'live' }) ?? ''];
+    expect(dimensions.ExecutedVersion).toEqual({ 'Fn::GetAtt': [(alias?.Properties.FunctionVersion as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], 'Version'] });
+    expect(dimensions.Resource).toEqual({ 'Fn::Join': ['', [{ Ref: serviceFunction(template, stage, 'score-api').id }, ':live']] });
   });
 
   it('lets API Gateway invoke the alias only, never the bare function', () => {

@@ -38,6 +38,7 @@ describe.each(STAGE_NAMES)('cdk-nag AwsSolutions (%s)', (stage) => {
       'AwsSolutions-IAM4[Policy]',
       'AwsSolutions-IAM5[Resource]',
       'AwsSolutions-L1',
+      'AwsSolutions-SQS3',
     ]);
   });
 });

@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { defineApp } from '../lib/app.js';
 import type { EchoRidgeStack } from '../lib/echo-ridge-stack.js';
 import { STAGES, type StageConfig, type StageName } from '../lib/stage.js';
-
-/** cdk.json's context (feature flags), so that the tests synthesize what `cdk synth` does. */
-const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+import { synthesizeStage } from '../lib/synth.js';
 
 export interface Synthesized {
   readonly stage: StageConfig;
@@ -16,18 +11,10 @@ export interface Synthesized {
   readonly assembly: CloudAssembly;
 }
 
-/**
- * Synthesizes one stage as `cdk synth -c stage=<name>` does, cdk-nag included (an unacknowledged
- * finding throws). esbuild bundling is what makes a synth slow, so it only runs when asked for;
- * without it CDK stands in a placeholder asset and everything else is synthesized for real.
- */
+/** One stage synthesized as `cdk synth -c stage=<name>` does (see synthesizeStage), as an assertions Template. */
 export function synthesize(stage: StageName, options: { bundle?: boolean } = {}): Synthesized {
-  const context = { ...CDK_CONTEXT, stage, ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
-  const app = new App({ context });
-  const [stack] = defineApp(app);
-  if (stack === undefined) throw new Error(`no stack for ${stage}`);
-  const assembly = app.synth();
-  return { stage: STAGES[stage], stack, template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template as Record<string, unknown>), assembly };
+  const { stack, assembly, template } = synthesizeStage(stage, options);
+  return { stage: STAGES[stage], stack, template: Template.fromJSON(template), assembly };
 }
 
 export const SERVICES = ['score-api', 'batch', 'context-refresh'] as const;

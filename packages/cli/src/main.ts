@@ -1,5 +1,6 @@
 import { CliError, EXIT } from './cli-error.js';
 import { adapt } from './commands/adapt.js';
+import { alarmsCommand } from './commands/alarms.js';
 import { blend } from './commands/blend.js';
 import { calibrate } from './commands/calibrate.js';
 import type { Command } from './commands/command.js';
@@ -13,7 +14,7 @@ import { validateDeterministic } from './commands/validate-deterministic.js';
 import { validate } from './commands/validate.js';
 import { weights } from './commands/weights.js';
 
-export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand, dlq];
+export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand, dlq, alarmsCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

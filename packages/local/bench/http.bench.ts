@@ -19,7 +19,6 @@ import { createDocumentClient, createSampler, createStore } from '@echo-ridge/st
 import { loadApiKeys } from '../src/api-keys.js';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { freePort } from '../src/free-port.js';
-import { DEFAULT_KEYS_FILE } from '../src/runtime.js';
 import { company } from '@echo-ridge/score-api/test/company-record';
 import { DEFAULT_KEYS_FILE, DEFAULT_TABLE_NAME } from '../src/runtime.js';
 import { childPids, cpuTimeMs } from './cpu-time.js';
