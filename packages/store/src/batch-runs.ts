@@ -14,6 +14,24 @@ import type { TableContext } from './table-context.js';
  * `GET /batches/{batch_id}` with the file's fields, plus the chunk plan, the set of finished chunks and
  * the live leases; every transition is one conditional write on that single item, so concurrent
  * invocations agree on who works on what and who finishes the batch.
+ *
+ * Invariant: `total = successful + failed` is the sum of the counts of the chunks in `finished_chunks`,
+ * each added exactly once; `chunks_done` is the size of that set; a batch is `completed` only when
+ * every chunk is finished and its final objects were joined, and its scores are in `companies_scored`
+ * exactly once, from that completion; a `failed` batch never changes again.
+ *
+ * Transitions (each a conditional write; a refused one changes nothing):
+ * - create: none → `queued` (or straight to `failed` for a file that is not UTF-8 text); the first
+ *   writer wins and every later delivery reads its plan;
+ * - claim chunk i: `queued | running` → `running`, while i is unfinished and its lease absent or expired;
+ * - finish chunk i: `running` → `running`, by i's lease holder only, once: adds i's counts and i;
+ * - release chunk i: drops the holder's lease after a failure, so that the retry need not wait for it;
+ * - fail: `queued | running` → `failed` (the input changed mid-batch): no chunk finishes after it, so
+ *   a failed batch neither counts nor joins;
+ * - complete: `running` with every chunk finished → `completed`, with `companies_scored` in the same
+ *   transaction. The caller joins the parts before and deletes them only after it (or after finding
+ *   the batch completed): a completion that fails finds its parts intact on the retry, and a repeated
+ *   one changes nothing.
  */
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -154,8 +172,9 @@ export async function claimChunk(table: TableContext, batchId: string, index: nu
 
 /**
  * Adds a finished chunk's counts to the batch and drops its lease, in one atomic write that only its
- * lease holder can make once. The returned record tells the caller whether it finished the last chunk.
- * Undefined means the lease was lost (another invocation took the chunk over) and nothing was added.
+ * lease holder can make once, and only while the batch runs. The returned record tells the caller
+ * whether it finished the last chunk. Undefined means nothing was added: the lease was lost (another
+ * invocation took the chunk over) or the batch failed meanwhile.
  */
 export async function finishChunk(table: TableContext, batchId: string, index: number, owner: string, counts: ChunkCounts): Promise<BatchRun | undefined> {
   try {
@@ -165,8 +184,8 @@ export async function finishChunk(table: TableContext, batchId: string, index: n
           TableName: table.tableName,
           Key: batchKey(batchId),
           UpdateExpression: 'ADD chunks_done :one, #total :lines, successful :scored, #failed :failed, finished_chunks :indexSet REMOVE leases.#chunk',
-          ConditionExpression: 'leases.#chunk.#owner = :owner AND NOT contains(finished_chunks, :index)',
-          ExpressionAttributeNames: { '#chunk': String(index), '#owner': 'owner', '#total': 'total', '#failed': 'failed' },
+          ConditionExpression: '#status = :running AND leases.#chunk.#owner = :owner AND NOT contains(finished_chunks, :index)',
+          ExpressionAttributeNames: { '#chunk': String(index), '#owner': 'owner', '#total': 'total', '#failed': 'failed', '#status': 'status' },
           ExpressionAttributeValues: {
             ':one': 1,
             ':lines': counts.lines,
@@ -175,6 +194,7 @@ export async function finishChunk(table: TableContext, batchId: string, index: n
             ':indexSet': new Set([index]),
             ':owner': owner,
             ':index': index,
+            ':running': 'running',
           },
           ReturnValues: 'ALL_NEW',
         }),
