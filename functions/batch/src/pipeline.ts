@@ -148,7 +148,11 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     }
     const after = await runs.finishChunk(run.batch_id, index, owner, counts);
     if (!after) {
-      logger.warn('chunk not counted: its lease was lost (its new holder counts it) or the batch failed meanwhile');
+      // The lease was lost (its new holder counts the chunk), the batch failed meanwhile, or this very
+      // write was applied and its answer lost, in which case this may have been the last chunk.
+      logger.warn('chunk not counted by this write');
+      const now = await runs.get(run.batch_id);
+      if (now && now.status !== 'failed' && now.chunks_done === now.chunk_count) await finish(now);
       return;
     }
     metrics.addMetric('CompaniesScored', MetricUnit.Count, counts.scored);

@@ -147,6 +147,28 @@ describe('finishing a chunked batch', () => {
     await expect(emulators.readText(run!.errors_key)).resolves.toBe('');
   });
 
+  it('recognises a claim and a finish that were applied but whose answers were lost', async () => {
+    const { batchId, planned, messages } = await plannedBatch('lost-answers');
+    const lease = { owner: 'retried-call', until: Date.now() + 60_000 };
+    await expect(emulators.runs.claimChunk(batchId, 0, lease)).resolves.toMatchObject({ claimed: true });
+    // The SDK sends the same claim again: the lease it finds is its own.
+    await expect(emulators.runs.claimChunk(batchId, 0, lease)).resolves.toMatchObject({ claimed: true });
+    await expect(emulators.runs.claimChunk(batchId, 0, { ...lease, owner: 'another' })).resolves.toMatchObject({ claimed: false });
+    await emulators.runs.releaseChunk(batchId, 0, lease.owner);
+
+    // Every finish write is applied, its answer lost and the SDK's resend refused: the delivery that
+    // finished the last chunk finishes the batch from the record.
+    const lostAnswers: BatchRunStore = {
+      ...emulators.runs,
+      async finishChunk(...args) {
+        await emulators.runs.finishChunk(...args);
+        return emulators.runs.finishChunk(...args);
+      },
+    };
+    for (const message of messages) await expect(deliver(handlerWith(lostAnswers), message)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(emulators.runs.get(batchId)).resolves.toMatchObject({ status: 'completed', total: LINES, successful: LINES, chunks_done: planned.chunk_count });
+  });
+
   it('neither counts nor joins the chunks of a failed batch, even one claimed before it failed', async () => {
     const { batchId, planned, messages } = await plannedBatch('failed-batch');
     await deliver(handlerWith(), messages[0]!);

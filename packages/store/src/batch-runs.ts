@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { BatchRecordSchema } from './batch-record.js';
-import { tableCall } from './errors.js';
+import { tableCall } from './retry.js';
 import { FileBatchFields, type BatchSource } from './file-batches.js';
 import { batchKey, COUNTERS_KEY } from './keys.js';
 import { TABLE_KEYS } from './table.js';
@@ -130,7 +130,10 @@ export async function createBatchRun(table: TableContext, draft: NewBatchRun): P
   }
 }
 
-export type ClaimResult = { claimed: true; run: BatchRun } | { claimed: false; run: BatchRun };
+export interface ClaimResult {
+  claimed: boolean;
+  run: BatchRun;
+}
 
 /**
  * Takes the lease of one chunk: only while the batch is open, the chunk unfinished, and its lease
@@ -166,7 +169,11 @@ export async function claimChunk(table: TableContext, batchId: string, index: nu
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const run = await getBatchRun(table, batchId);
     if (!run) throw new Error(`batch ${batchId} has no record to claim a chunk of`, { cause: error });
-    return { claimed: false, run };
+    // A claim that was applied but whose answer was lost is refused when the SDK sends it again: the
+    // lease it finds is this very one.
+    const held = run.leases[String(index)];
+    const ours = held?.owner === lease.owner && held.until === lease.until && run.status === 'running' && !run.finished_chunks.has(index);
+    return { claimed: ours, run };
   }
 }
 
