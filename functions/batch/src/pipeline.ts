@@ -3,9 +3,9 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { splitJsonlLines } from '@echo-ridge/engine';
 import {
-  concatObjects,
   deleteObjects,
   headObject,
+  joinObjects,
   ObjectChangedError,
   openObjectWriter,
   readObjectRange,
@@ -212,8 +212,8 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
 
   async function join(run: BatchRun): Promise<void> {
     const parts = run.chunks.map((chunk) => chunkOutputKeys(run, chunk.index));
-    await concatObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
-    await concatObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
+    await joinObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
+    await joinObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
     logger.info('chunk outputs joined', { parts: parts.length });
   }
 
