@@ -26,6 +26,8 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_BYTES = 5 * 1024 * 1024 * 1024;
 /** S3's limit of parts in one multipart upload. */
 export const MAX_PARTS = 10_000;
+/** Parts copied or uploaded at once. */
+const PARTS_IN_FLIGHT = 8;
 
 export interface JoinSource {
   key: string;
@@ -112,21 +114,32 @@ export async function joinObjects(s3: S3Client, bucket: string, sourceKeys: read
     return;
   }
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: targetKey, ContentType: contentType }));
-  try {
-    const completed: CompletedPart[] = [];
-    for (const [i, part] of parts.entries()) {
-      const PartNumber = i + 1;
-      if ('copy' in part) {
-        const { key, start, end } = part.copy;
-        const result = await s3.send(
-          new UploadPartCopyCommand({ Bucket: bucket, Key: targetKey, UploadId, PartNumber, CopySource: copySource(bucket, key), CopySourceRange: `bytes=${start}-${end - 1}` }),
-        );
-        completed.push({ PartNumber, ETag: result.CopyPartResult?.ETag });
-      } else {
-        const result = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: targetKey, UploadId, PartNumber, Body: await readRanges(s3, bucket, part.read) }));
-        completed.push({ PartNumber, ETag: result.ETag });
-      }
+  const uploadPart = async (part: JoinPart, PartNumber: number): Promise<CompletedPart> => {
+    if ('read' in part) {
+      const result = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: targetKey, UploadId, PartNumber, Body: await readRanges(s3, bucket, part.read) }));
+      return { PartNumber, ETag: result.ETag };
     }
+    const { key, start, end } = part.copy;
+    const result = await s3.send(
+      new UploadPartCopyCommand({ Bucket: bucket, Key: targetKey, UploadId, PartNumber, CopySource: copySource(bucket, key), CopySourceRange: `bytes=${start}-${end - 1}` }),
+    );
+    return { PartNumber, ETag: result.CopyPartResult?.ETag };
+  };
+  try {
+    const completed: CompletedPart[] = new Array<CompletedPart>(parts.length);
+    // A few parts at once: S3 copies each in seconds at most, and a large file has hundreds. Memory
+    // holds at most one 5 MiB read part per worker.
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      try {
+        for (let i = next++; i < parts.length && !failed; i = next++) completed[i] = await uploadPart(parts[i]!, i + 1);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, worker));
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: completed } }));
   } catch (error) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId })).catch(() => undefined);
