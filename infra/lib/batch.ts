@@ -15,6 +15,26 @@ const BATCH_TIMEOUT = Duration.minutes(5);
 /** Deliveries before a message is parked in the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 3;
 
+/** Batch invocations at once: leaves the account's concurrency to the API when a large drop arrives. */
+const MAX_CONCURRENCY = 10;
+
+/**
+ * The slowest table this function is sized for: a cold on-demand table serves 4,000 write units a
+ * second and a stored score costs 3, so about 80,000 scores a minute, shared by every batch invocation
+ * at once. Throttled writes are retried, so a slower table slows chunks down; this rate keeps them
+ * inside the timeout.
+ */
+const SLOWEST_SCORES_PER_SECOND = 80_000 / 60 / MAX_CONCURRENCY;
+/** Bytes of an input line, measured on example companies (16 MiB ≈ 37,000 lines). */
+const BYTES_PER_LINE = 450;
+
+/**
+ * A chunk is sized to take at most half the timeout at the slowest rate; the other half covers a cold
+ * start, retries' backoff and, for the last chunk, the join. 150 s × 133 scores/s × 450 B ≈ 9.0 MB,
+ * rounded down to whole MiB: 8 MiB (functions/batch/README.md, "Chunk size").
+ */
+export const CHUNK_BYTES = Math.floor(((BATCH_TIMEOUT.toSeconds() / 2) * SLOWEST_SCORES_PER_SECOND * BYTES_PER_LINE) / 2 ** 20) * 2 ** 20;
+
 export interface BatchProps {
   readonly stage: StageConfig;
   readonly storage: Storage;
@@ -66,16 +86,17 @@ export class Batch extends Construct {
       // Streams the file line by line, so memory holds one chunk, not the file; 1.5 GB is for CPU.
       memorySize: 1536,
       timeout: BATCH_TIMEOUT,
-      environment: { QUEUE_URL: this.queue.queueUrl },
+      environment: { QUEUE_URL: this.queue.queueUrl, CHUNK_BYTES: String(CHUNK_BYTES) },
     });
     const fn = this.handler.function;
     fn.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 10,
+        // One message (an S3 event or a chunk) per invocation: each gets the whole timeout, and no
+        // message waits unstarted behind another, to come back with a receive counted after a timeout.
+        batchSize: 1,
         // One failing message is retried alone instead of redelivering the whole batch.
         reportBatchItemFailures: true,
-        // Leaves the account's concurrency to the API when a large drop arrives.
-        maxConcurrency: 10,
+        maxConcurrency: MAX_CONCURRENCY,
       }),
     );
     this.queue.grantSendMessages(this.handler);

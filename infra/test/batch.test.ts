@@ -80,10 +80,15 @@ describe.each(STAGE_NAMES)('batch pipeline (%s)', (stage) => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: arn(queue),
       FunctionName: { Ref: id },
-      BatchSize: 10,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 10 },
     });
+  });
+
+  it('passes the chunk size derived from the timeout and the slowest table, 8 MiB', () => {
+    const { props } = serviceFunction(template, stage, 'batch');
+    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.CHUNK_BYTES).toBe(String(8 * 2 ** 20));
   });
 
   it('grants the batch function its queue, the table, and only its prefixes of the bucket', () => {

@@ -16,8 +16,11 @@ import { createBatchPipeline, type BatchPipelineOptions } from './pipeline.js';
 
 export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** Parts of the pipeline a benchmark replaces, e.g. the score writer to measure the function without DynamoDB. */
-export type PipelineOverrides = Partial<Pick<BatchPipelineOptions, 'openScoreWriter'>>;
+/**
+ * Parts of the pipeline a benchmark or a test replaces: the score writer to measure the function
+ * without DynamoDB, the run store to make one transition fail the way a fault would.
+ */
+export type PipelineOverrides = Partial<Pick<BatchPipelineOptions, 'openScoreWriter' | 'runs'>>;
 
 /** Builds the batch handler from an environment: Lambda's (handler.ts), or the local runtime's and tests'. */
 export function createHandler(env: Env, overrides: PipelineOverrides = {}): BatchHandler {

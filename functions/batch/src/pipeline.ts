@@ -3,9 +3,9 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { splitJsonlLines } from '@echo-ridge/engine';
 import {
-  concatObjects,
   deleteObjects,
   headObject,
+  joinObjects,
   ObjectChangedError,
   openObjectWriter,
   readObjectRange,
@@ -99,6 +99,8 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     }
     if (run.status === 'completed' || run.status === 'failed') {
       logger.info('batch already ended; the event changes nothing', { status: run.status });
+      // A completion whose invocation died before deleting the parts is followed by the deletion.
+      if (run.status === 'completed') await finish(run);
       return;
     }
     if (run.chunk_count === 1) return scoreChunk(run, 0, invocation);
@@ -113,9 +115,10 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     logger.appendKeys({ chunk: index });
     const run = await runs.get(batchId);
     if (!run) throw new Error(`chunk message for batch ${batchId}, which has no record`);
-    if (run.status === 'completed' || run.status === 'failed') return;
-    if (run.finished_chunks.has(index)) {
-      // The last chunk died between finishing and joining: whoever sees that finishes the batch.
+    if (run.status === 'failed') return;
+    if (run.status === 'completed' || run.finished_chunks.has(index)) {
+      // The last chunk died between finishing and completing, or between completing and deleting the
+      // parts: whoever sees that finishes the batch (finish() does only what is left).
       if (run.chunks_done === run.chunk_count) await finish(run);
       return;
     }
@@ -129,7 +132,7 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
       const verdict = refusedClaim(claim.run, index, owner);
       logger.info('chunk not claimed', { verdict });
       if (verdict === 'retry') throw new ChunkBusyError(`chunk ${index} of batch ${planned.batch_id} is still leased to this message`);
-      if (verdict === 'done' && claim.run.status === 'running' && claim.run.chunks_done === claim.run.chunk_count) await finish(claim.run);
+      if (verdict === 'done' && claim.run.status !== 'failed' && claim.run.chunks_done === claim.run.chunk_count) await finish(claim.run);
       return;
     }
     const run = claim.run;
@@ -145,7 +148,11 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     }
     const after = await runs.finishChunk(run.batch_id, index, owner, counts);
     if (!after) {
-      logger.warn('chunk lease lost before finishing; its new holder counts it');
+      // The lease was lost (its new holder counts the chunk), the batch failed meanwhile, or this very
+      // write was applied and its answer lost, in which case this may have been the last chunk.
+      logger.warn('chunk not counted by this write');
+      const now = await runs.get(run.batch_id);
+      if (now && now.status !== 'failed' && now.chunks_done === now.chunk_count) await finish(now);
       return;
     }
     metrics.addMetric('CompaniesScored', MetricUnit.Count, counts.scored);
@@ -182,16 +189,35 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     }
   }
 
-  /** Joins the chunk outputs (for more than one chunk) and completes the batch; safe to repeat. */
+  /**
+   * Joins the chunk outputs (for more than one chunk), completes the batch, then deletes the parts.
+   * Completion is the last step that matters: until the record says completed the parts are intact, so
+   * a join or a completion that failed half-way is simply done again; once it says completed, a
+   * repeated finish only deletes parts that may already be gone.
+   */
   async function finish(run: BatchRun): Promise<void> {
-    if (run.chunk_count > 1) {
-      const parts = run.chunks.map((chunk) => chunkOutputKeys(run, chunk.index));
-      await concatObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
-      await concatObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
-      await deleteParts(parts.flatMap((part) => [part.results, part.errors]));
+    let status = run.status;
+    if (status === 'running') {
+      if (run.chunk_count > 1) await join(run);
+      const completed = await runs.complete(run);
+      if (completed) {
+        recordCompletion(completed);
+        status = 'completed';
+      } else {
+        status = (await runs.get(run.batch_id))?.status ?? status;
+      }
     }
-    const completed = await runs.complete(run);
-    if (!completed) return;
+    if (status === 'completed' && run.chunk_count > 1) await deleteParts(run);
+  }
+
+  async function join(run: BatchRun): Promise<void> {
+    const parts = run.chunks.map((chunk) => chunkOutputKeys(run, chunk.index));
+    await joinObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
+    await joinObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
+    logger.info('chunk outputs joined', { parts: parts.length });
+  }
+
+  function recordCompletion(completed: BatchRun & { completed_at: string }): void {
     const durationMs = Date.parse(completed.completed_at) - Date.parse(completed.started_at ?? completed.created_at);
     metrics.addMetric('BatchDurationMs', MetricUnit.Milliseconds, durationMs);
     metrics.addMetric('BatchThroughput', MetricUnit.Count, completed.companies_per_minute ?? 0);
@@ -205,7 +231,8 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
   }
 
   /** Parts are a by-product; one left behind costs storage until the lifecycle rule expires it, never correctness. */
-  async function deleteParts(keys: string[]): Promise<void> {
+  async function deleteParts(run: BatchRun): Promise<void> {
+    const keys = run.chunks.flatMap((chunk) => Object.values(chunkOutputKeys(run, chunk.index)));
     try {
       await deleteObjects(s3, outputBucket, keys);
     } catch (error) {

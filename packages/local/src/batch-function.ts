@@ -3,7 +3,7 @@ export const BATCH_FUNCTION = {
   functionName: 'echo-ridge-batch',
   memoryLimitInMB: 1536,
   timeoutMs: 5 * 60_000,
-  batchSize: 10,
+  batchSize: 1,
   maxConcurrency: 10,
   maxReceiveCount: 3,
   bucket: 'echo-ridge-data',

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { BatchRecordSchema } from './batch-record.js';
-import { tableCall } from './errors.js';
+import { tableCall } from './retry.js';
 import { FileBatchFields, type BatchSource } from './file-batches.js';
 import { batchKey, COUNTERS_KEY } from './keys.js';
 import { TABLE_KEYS } from './table.js';
@@ -14,6 +14,24 @@ import type { TableContext } from './table-context.js';
  * `GET /batches/{batch_id}` with the file's fields, plus the chunk plan, the set of finished chunks and
  * the live leases; every transition is one conditional write on that single item, so concurrent
  * invocations agree on who works on what and who finishes the batch.
+ *
+ * Invariant: `total = successful + failed` is the sum of the counts of the chunks in `finished_chunks`,
+ * each added exactly once; `chunks_done` is the size of that set; a batch is `completed` only when
+ * every chunk is finished and its final objects were joined, and its scores are in `companies_scored`
+ * exactly once, from that completion; a `failed` batch never changes again.
+ *
+ * Transitions (each a conditional write; a refused one changes nothing):
+ * - create: none → `queued` (or straight to `failed` for a file that is not UTF-8 text); the first
+ *   writer wins and every later delivery reads its plan;
+ * - claim chunk i: `queued | running` → `running`, while i is unfinished and its lease absent or expired;
+ * - finish chunk i: `running` → `running`, by i's lease holder only, once: adds i's counts and i;
+ * - release chunk i: drops the holder's lease after a failure, so that the retry need not wait for it;
+ * - fail: `queued | running` → `failed` (the input changed mid-batch): no chunk finishes after it, so
+ *   a failed batch neither counts nor joins;
+ * - complete: `running` with every chunk finished → `completed`, with `companies_scored` in the same
+ *   transaction. The caller joins the parts before and deletes them only after it (or after finding
+ *   the batch completed): a completion that fails finds its parts intact on the retry, and a repeated
+ *   one changes nothing.
  */
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -112,7 +130,10 @@ export async function createBatchRun(table: TableContext, draft: NewBatchRun): P
   }
 }
 
-export type ClaimResult = { claimed: true; run: BatchRun } | { claimed: false; run: BatchRun };
+export interface ClaimResult {
+  claimed: boolean;
+  run: BatchRun;
+}
 
 /**
  * Takes the lease of one chunk: only while the batch is open, the chunk unfinished, and its lease
@@ -148,14 +169,19 @@ export async function claimChunk(table: TableContext, batchId: string, index: nu
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const run = await getBatchRun(table, batchId);
     if (!run) throw new Error(`batch ${batchId} has no record to claim a chunk of`, { cause: error });
-    return { claimed: false, run };
+    // A claim that was applied but whose answer was lost is refused when the SDK sends it again: the
+    // lease it finds is this very one.
+    const held = run.leases[String(index)];
+    const ours = held?.owner === lease.owner && held.until === lease.until && run.status === 'running' && !run.finished_chunks.has(index);
+    return { claimed: ours, run };
   }
 }
 
 /**
  * Adds a finished chunk's counts to the batch and drops its lease, in one atomic write that only its
- * lease holder can make once. The returned record tells the caller whether it finished the last chunk.
- * Undefined means the lease was lost (another invocation took the chunk over) and nothing was added.
+ * lease holder can make once, and only while the batch runs. The returned record tells the caller
+ * whether it finished the last chunk. Undefined means nothing was added: the lease was lost (another
+ * invocation took the chunk over) or the batch failed meanwhile.
  */
 export async function finishChunk(table: TableContext, batchId: string, index: number, owner: string, counts: ChunkCounts): Promise<BatchRun | undefined> {
   try {
@@ -165,8 +191,8 @@ export async function finishChunk(table: TableContext, batchId: string, index: n
           TableName: table.tableName,
           Key: batchKey(batchId),
           UpdateExpression: 'ADD chunks_done :one, #total :lines, successful :scored, #failed :failed, finished_chunks :indexSet REMOVE leases.#chunk',
-          ConditionExpression: 'leases.#chunk.#owner = :owner AND NOT contains(finished_chunks, :index)',
-          ExpressionAttributeNames: { '#chunk': String(index), '#owner': 'owner', '#total': 'total', '#failed': 'failed' },
+          ConditionExpression: '#status = :running AND leases.#chunk.#owner = :owner AND NOT contains(finished_chunks, :index)',
+          ExpressionAttributeNames: { '#chunk': String(index), '#owner': 'owner', '#total': 'total', '#failed': 'failed', '#status': 'status' },
           ExpressionAttributeValues: {
             ':one': 1,
             ':lines': counts.lines,
@@ -175,6 +201,7 @@ export async function finishChunk(table: TableContext, batchId: string, index: n
             ':indexSet': new Set([index]),
             ':owner': owner,
             ':index': index,
+            ':running': 'running',
           },
           ReturnValues: 'ALL_NEW',
         }),

@@ -1,6 +1,7 @@
-import { BatchWriteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { sleep, type BackoffPolicy } from './backoff.js';
 import { isTransient, StoreUnavailableError } from './errors.js';
+import { isRetryable, withRetries } from './retry.js';
 import type { TableContext } from './table-context.js';
 
 /** DynamoDB's limit of put requests in one BatchWriteItem call. */
@@ -22,28 +23,31 @@ const DEFAULTS = { maxAttempts: 10, backoff: { baseMs: 50, capMs: 5_000 }, concu
 
 type TableTarget = Pick<TableContext, 'client' | 'tableName'>;
 
+/** Items DynamoDB left unprocessed (it throttled part of the call): resent like a throttled call. */
+class UnprocessedItemsError extends Error {
+  override readonly name = 'UnprocessedItemsError';
+}
+
 /**
- * Writes one group of at most 25 items, resending what DynamoDB left unprocessed and what it
- * throttled, with full-jitter backoff between tries. Items are plain puts: their keys are
- * deterministic, so a repeated write replaces the same item instead of adding one.
+ * Writes one group of at most 25 items, resending what DynamoDB left unprocessed, and what it
+ * throttled, refused for a conflict or did not answer, through the store's retry (retry.ts). Items are plain puts: their
+ * keys are deterministic, so a repeated write replaces the same item instead of adding one.
  */
 export async function writeGroup(table: TableTarget, items: readonly TableItem[], options: BatchWriteOptions = {}): Promise<void> {
   const { maxAttempts, backoff, wait, random } = { ...DEFAULTS, ...options };
   let pending: { PutRequest: { Item: TableItem } }[] = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt > 0) await wait(backoffDelay(attempt - 1, backoff, random));
-    let result: BatchWriteCommandOutput;
-    try {
-      result = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
-    } catch (error) {
-      if (!isTransient(error)) throw error;
-      if (attempt + 1 >= maxAttempts) throw new StoreUnavailableError('batch write', error);
-      continue;
-    }
+  const send = async () => {
+    const result = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
     pending = (result.UnprocessedItems?.[table.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : []));
-    if (pending.length > 0 && attempt + 1 >= maxAttempts) {
-      throw new StoreUnavailableError('batch write', new Error(`${pending.length} items still unprocessed after ${maxAttempts} attempts`));
-    }
+    if (pending.length > 0) throw new UnprocessedItemsError(`${pending.length} items still unprocessed after ${maxAttempts} attempts`);
+  };
+  // The puts are idempotent and a batch has minutes: a call that got no answer is tried again too.
+  const retryable = (error: unknown) => error instanceof UnprocessedItemsError || isRetryable(error) || isTransient(error);
+  try {
+    await withRetries(send, { attempts: maxAttempts, backoff, wait, random, retryable });
+  } catch (error) {
+    if (error instanceof UnprocessedItemsError || isTransient(error)) throw new StoreUnavailableError('batch write', error);
+    throw error;
   }
 }
 

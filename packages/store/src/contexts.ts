@@ -4,7 +4,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { NormContextSchema, parseContext, serializeContext, type NormContext } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { ContextVersionSchema } from './context-version.js';
-import { ConflictError, tableCall } from './errors.js';
+import { ConflictError } from './errors.js';
+import { tableCall } from './retry.js';
 import type { TableContext } from './table-context.js';
 
 /**

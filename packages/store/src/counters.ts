@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableCall } from './errors.js';
+import { tableCall } from './retry.js';
 import { COUNTERS_KEY } from './keys.js';
 import type { TableContext } from './table-context.js';
 

@@ -40,15 +40,3 @@ export function isTransient(error: unknown): boolean {
   if ($metadata === undefined) return false;
   return $metadata.httpStatusCode === undefined || $metadata.httpStatusCode >= 500;
 }
-
-/**
- * Runs one table operation, turning transient failures (after the SDK's own retries) into
- * StoreUnavailableError so that callers can tell "retry later" from a fault.
- */
-export async function tableCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw isTransient(error) ? new StoreUnavailableError(operation, error) : error;
-  }
-}

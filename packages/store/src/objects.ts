@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
 /** One version of one object: a version id where the bucket keeps versions, the etag otherwise. */
@@ -88,25 +88,4 @@ export function openObjectWriter(s3: S3Client, bucket: string, key: string, cont
       await upload.abort().catch(() => undefined);
     },
   };
-}
-
-/** Writes the objects one after another into a new object, streaming: the joined chunk outputs of a batch. */
-export async function concatObjects(s3: S3Client, bucket: string, sourceKeys: readonly string[], targetKey: string): Promise<void> {
-  const writer = openObjectWriter(s3, bucket, targetKey);
-  try {
-    for (const key of sourceKeys) {
-      const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      for await (const bytes of result.Body as Readable) await writer.write(bytes as Uint8Array);
-    }
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  await writer.close();
-}
-
-/** Deletes up to 1000 objects in one request. */
-export async function deleteObjects(s3: S3Client, bucket: string, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
-  await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
 }

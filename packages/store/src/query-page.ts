@@ -1,6 +1,6 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, type Page, type PageRequest, type TableKey } from './cursor.js';
-import { tableCall } from './errors.js';
+import { tableCall } from './retry.js';
 import type { TableContext } from './table-context.js';
 
 export interface Listing {

@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { lowestTickets, SAMPLE_RETENTION_DAYS, sampleTicket, type Company } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { createBatchWriter, type TableItem } from './batch-writes.js';
-import { tableCall } from './errors.js';
+import { tableCall } from './retry.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
 

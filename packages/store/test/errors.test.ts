@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTransient, StoreUnavailableError, tableCall } from '../src/errors.js';
+import { isTransient, StoreUnavailableError } from '../src/errors.js';
+import { tableCall } from '../src/retry.js';
 
 const serviceError = (name: string, httpStatusCode: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
 /** What the SDK throws when no answer came: its retry metadata, but no HTTP status. */
