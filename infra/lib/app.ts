@@ -1,11 +1,13 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerControls } from './controls.js';
 import { EchoRidgeStack } from './echo-ridge-stack.js';
 import { isStageName, stackName, STAGE_NAMES, STAGES } from './stage.js';
 
 /**
  * Adds the stack of the stage named by `-c stage=…`, or of every stage when none is named, and checks
- * them with cdk-nag: a finding that is not acknowledged with a reason fails the synth.
+ * them with cdk-nag and AWS Control Tower's proactive controls (cfn-guard): a finding that is not
+ * acknowledged with a reason fails the synth.
  */
 export function defineApp(app: App): EchoRidgeStack[] {
   const requested: unknown = app.node.tryGetContext('stage');
@@ -14,6 +16,6 @@ export function defineApp(app: App): EchoRidgeStack[] {
   }
   const stages = requested === undefined ? STAGE_NAMES : [requested];
   const stacks = stages.map((name) => new EchoRidgeStack(app, stackName(name), { stage: STAGES[name], description: `Echo Ridge AI-readiness scoring (${name})` }));
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerControls());
   return stacks;
 }

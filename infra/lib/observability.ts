@@ -27,6 +27,7 @@ import { Construct } from 'constructs';
 import type { Api } from './api.js';
 import type { Batch } from './batch.js';
 import type { ContextRefresh } from './context.js';
+import { acknowledgeControl } from './controls.js';
 import { nagArn } from './nag.js';
 import { RUNBOOK, type AlarmRule as RunbookRule, type Severity } from './runbook.js';
 import { resourceName, type StageConfig } from './stage.js';
@@ -122,8 +123,8 @@ export class Observability extends Construct {
     this.rollbackAlarms = [highErrorRate, highLatencyP99, highLatencyP95];
 
     for (const rule of RUNBOOK.burnRates) {
-      const window = (kind: 'Long' | 'Short', length: Duration) =>
-        new Alarm(this, `BurnRate${rule.name}${kind}`, {
+      const window = (kind: 'Long' | 'Short', length: Duration) => {
+        const alarm = new Alarm(this, `BurnRate${rule.name}${kind}`, {
           alarmName: resourceName(stage.name, `BurnRate${rule.name}-${span(length)}`),
           alarmDescription: `Error budget burn rate over ${length.toHumanString()} above ${rule.factor}; notifies only through BurnRate${rule.name}.`,
           metric: burnRate(length),
@@ -132,6 +133,9 @@ export class Observability extends Construct {
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
           treatMissingData: TreatMissingData.NOT_BREACHING,
         });
+        acknowledgeControl(alarm, 'cloudwatch_alarm_action_check', `One window of a burn-rate pair: it acts only through the composite BurnRate${rule.name}, which notifies when both windows burn.`);
+        return alarm;
+      };
       const long = window('Long', rule.longWindow);
       const short = window('Short', rule.shortWindow);
       const composite = new CompositeAlarm(this, `BurnRate${rule.name}`, {
@@ -297,7 +301,8 @@ export class Observability extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: storage.accessLogs,
       serverAccessLogsPrefix: 'canary/',
-      lifecycleRules: [{ expiration: Duration.days(30) }],
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: this.stage.removalPolicy,
     });
     const canary = new Canary(this, 'Healthz', {
@@ -309,6 +314,9 @@ export class Observability extends Construct {
       artifactsBucketLocation: { bucket: artifacts },
       provisionedResourceCleanup: true,
     });
+    acknowledgeControl(artifacts, 's3_bucket_default_encryption_kms_check', 'Canary run reports and screenshots of the public /healthz route: nothing in them is confidential, and S3-managed keys encrypt them at rest.');
+    acknowledgeControl(artifacts, 's3_event_notifications_enabled_check', 'Nothing acts on a canary artifact: the ServiceDown alarm reads the canary\'s metrics, and artifacts are read when investigating.');
+    acknowledgeControl(artifacts, 's3_bucket_object_lock_enabled_check', 'Run artifacts expire after 30 days; they are diagnostics of the canary, not audit records.');
     // The role CDK gives a canary is what the Synthetics runtime needs to report a run.
     Validations.of(canary).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 's3:ListAllMyBuckets has no resource scope, and cloudwatch:PutMetricData is limited to the CloudWatchSynthetics namespace by condition.' },

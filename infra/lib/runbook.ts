@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StageName } from './stage.js';
 
 /** Critical alarms page the on-call engineer; warnings open a ticket for the next working day. */
 export type Severity = 'critical' | 'warning';
@@ -69,6 +70,14 @@ export interface Runbook {
   };
   /** How long the audit records are kept: API access logs and the CloudTrail data events of the table and bucket. */
   readonly auditRetention: RetentionDays;
+  /** How long the operational logs are kept: the functions', API Gateway's execution logs, CDK's deployment helpers'. */
+  readonly logRetention: Readonly<Record<StageName, RetentionDays>>;
+  /**
+   * X-Ray sampling of API requests: the first `reservoirPerSecond` requests of every second, then
+   * `fixedRate` of the rest. Enough traces to find a slow request of any minute, at a cost that does not
+   * grow with the traffic's peaks.
+   */
+  readonly apiTraceSampling: { readonly reservoirPerSecond: number; readonly fixedRate: number };
 }
 
 /**
@@ -112,4 +121,7 @@ export const RUNBOOK: Runbook = {
     lockGracePeriod: Duration.days(3),
   },
   auditRetention: RetentionDays.ONE_YEAR,
+  // AWS's proactive control CT.CLOUDWATCH.PR.2 asks for a year; staging's logs are rehearsal traffic (infra/lib/echo-ridge-stack.ts).
+  logRetention: { staging: RetentionDays.TWO_WEEKS, prod: RetentionDays.ONE_YEAR },
+  apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 0.05 },
 };

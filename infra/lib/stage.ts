@@ -1,5 +1,4 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -12,7 +11,8 @@ export interface StageConfig {
   readonly deletionProtection: boolean;
   /** A vault lock in compliance mode: nobody, the account's root included, can delete a backup before it expires. */
   readonly lockBackups: boolean;
-  readonly logRetention: RetentionDays;
+  /** S3 Object Lock in compliance mode on the audit trail's bucket: no record can be deleted or rewritten before the audit retention ends. */
+  readonly lockAuditRecords: boolean;
   readonly logLevel: 'DEBUG' | 'INFO';
   /**
    * Warm API instances. At low traffic one cold start a minute is enough to break the p99 < 150 ms
@@ -27,7 +27,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     lockBackups: false,
-    logRetention: RetentionDays.TWO_WEEKS,
+    lockAuditRecords: false,
     logLevel: 'DEBUG',
   },
   prod: {
@@ -35,7 +35,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     lockBackups: true,
-    logRetention: RetentionDays.THREE_MONTHS,
+    lockAuditRecords: true,
     logLevel: 'INFO',
     apiProvisionedConcurrency: 2,
   },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { RUNBOOK } from '../lib/runbook.js';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
 import { resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
 
@@ -44,13 +45,13 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
     });
   });
 
-  it.each(SERVICES)('%s logs JSON to its own log group with the stage retention', (service) => {
+  it.each(SERVICES)("%s logs JSON to its own log group with the runbook's retention for the stage", (service) => {
     const { props } = serviceFunction(template, stage, service);
     const logGroup = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroup }, ApplicationLogLevel: STAGES[stage].logLevel, SystemLogLevel: 'INFO' });
     expect(resourceById(template, logGroup)).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: `/aws/lambda/${stage}-echo-ridge-${service}`, RetentionInDays: stage === 'prod' ? 90 : 14 },
+      Properties: { LogGroupName: `/aws/lambda/${stage}-echo-ridge-${service}`, RetentionInDays: RUNBOOK.logRetention[stage] },
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logGroup },
