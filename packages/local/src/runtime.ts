@@ -7,6 +7,7 @@ import { scoreApiResources } from './api-resources.js';
 import { startBatchRuntime, type BatchRuntime, type BatchRuntimeOptions } from './batch-runtime.js';
 import { contextRefreshEnv, startContextRefreshSchedule, type ContextRefreshSchedule } from './context-refresh-runtime.js';
 import { startGateway } from './gateway.js';
+import { LOCAL_POWERTOOLS } from './lambda-context.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
 
@@ -85,7 +86,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // Every input goes to the reservoir, so that a few hundred companies scored here are enough for a refresh.
       SAMPLE_RATE: '1',
       POWERTOOLS_SERVICE_NAME: 'score-api',
-      POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+      ...LOCAL_POWERTOOLS,
       ...options.functionEnv,
     };
     const pool = createSandboxPool<APIGatewayProxyEvent, APIGatewayProxyResult>(() => createHandler(functionEnv), {
