@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { RUNBOOK } from '../lib/runbook.js';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
-import { resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
+import { dataBucketId, resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
 
 /** Memory and timeout per service, as chosen in the constructs; the runbook caps memory below 2 GB. */
 const SIZES = {
@@ -25,7 +25,7 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
 
   it.each(SERVICES)('%s gets the environment the handlers read', (service) => {
     const { props } = serviceFunction(template, stage, service);
-    const resultsRule = (Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0] as {
+    const resultsRule = (resourceById(template, dataBucketId(template)) as unknown as {
       Properties: { LifecycleConfiguration: { Rules: { Id?: string; ExpirationInDays?: number }[] } };
     }).Properties.LifecycleConfiguration.Rules.find((rule) => rule.Id === 'results');
     expect(props.Environment).toEqual({
@@ -60,12 +60,15 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
     });
   });
 
-  it.each(SERVICES)('%s has a role with no managed policy that may write only its own log group', (service) => {
+  it.each(SERVICES)('%s has a role with no managed policy that may write only its own log group, and traces', (service) => {
     const { props } = serviceFunction(template, stage, service);
     const role = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(resourceById(template, role).Properties.ManagedPolicyArns).toBeUndefined();
     const logGroup = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logStatements = roleStatements(template, props).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('logs:')));
     expect(logStatements).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }]);
+    // Active tracing: X-Ray's trace uploads have no resource-level permissions.
+    const traceStatements = roleStatements(template, props).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('xray:')));
+    expect(traceStatements).toEqual([{ Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' }]);
   });
 });
