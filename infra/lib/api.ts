@@ -5,6 +5,7 @@ import {
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
+  MethodLoggingLevel,
   Period,
   ResponseType,
   RestApi,
@@ -12,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alias } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import { companyRequestSchema } from './company-model.js';
 import { RUNBOOK } from './runbook.js';
@@ -86,7 +88,8 @@ export interface ApiProps {
 /**
  * The public REST API: the score-api function behind the `live` alias (which CodeDeploy shifts),
  * API keys on usage plans for every route but `/healthz` and `/openapi.json`, `POST /score` validated
- * against the engine's company schema, and JSON access logs.
+ * against the engine's company schema, JSON access logs, error-level execution logs, and X-Ray tracing
+ * sampled by the runbook's rule.
  */
 export class Api extends Construct {
   readonly handler: ServiceFunction;
@@ -128,14 +131,17 @@ export class Api extends Construct {
       restApiName: resourceName(stage.name, 'api'),
       description: 'Echo Ridge AI-readiness scoring API',
       endpointTypes: [EndpointType.REGIONAL],
-      // Execution logging would need the account-wide API Gateway logging role, which one stage's
-      // stack must not own; the access log records every request's status, latency and error.
+      // Execution logs go through the account-wide API Gateway logging role, which one stage's stack must not own.
       cloudWatchRole: false,
       defaultMethodOptions: { apiKeyRequired: true },
       deployOptions: {
         stageName: API_STAGE,
         // Per-route metrics: the latency SLO leaves out POST /score/batch, and error rates the /healthz canary.
         metricsEnabled: true,
+        // Errors only and never the bodies, which carry company data: the access log has every request.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
         throttlingRateLimit: STAGE_THROTTLE.rateLimit,
         throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
@@ -157,6 +163,31 @@ export class Api extends Construct {
             errorType: AccessLogField.contextErrorResponseType(),
           }),
         ),
+      },
+    });
+
+    // API Gateway writes execution logs to a group of this name, creating it without retention unless it exists first.
+    const executionLogs = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${API_STAGE}`,
+      retention: RUNBOOK.logRetention[stage.name],
+      removalPolicy: stage.removalPolicy,
+    });
+    this.restApi.deploymentStage.node.addDependency(executionLogs);
+    new CfnSamplingRule(this, 'TraceSampling', {
+      samplingRule: {
+        ruleName: resourceName(stage.name, 'api'),
+        // API Gateway names a stage's traces `<api name>/<stage>`.
+        serviceName: `${resourceName(stage.name, 'api')}/${API_STAGE}`,
+        serviceType: 'AWS::ApiGateway::Stage',
+        reservoirSize: RUNBOOK.apiTraceSampling.reservoirPerSecond,
+        fixedRate: RUNBOOK.apiTraceSampling.fixedRate,
+        // Ahead of the account's default rule (10000).
+        priority: 100,
+        host: '*',
+        httpMethod: '*',
+        urlPath: '*',
+        resourceArn: '*',
+        version: 1,
       },
     });
 
@@ -201,10 +232,6 @@ export class Api extends Construct {
           'Callers are customers identified by their API key on a usage plan (checked by API Gateway before the function runs); /healthz is public for the canary, /openapi.json for readers of the API reference.',
       },
       { id: 'AwsSolutions-COG4', reason: 'No end users sign in: access is per customer API key and usage plan, not per Cognito user.' },
-      {
-        id: 'AwsSolutions-APIG6',
-        reason: 'Execution logs need the account-wide API Gateway logging role, which one stage must not own; the JSON access log records status, latency and error of every request.',
-      },
       {
         id: 'AwsSolutions-APIG3',
         reason: 'Usage-plan throttles and quotas per key plus the stage throttle bound the load; a web ACL is an account-level decision outside this stack.',

@@ -1,8 +1,9 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RUNBOOK } from './runbook.js';
 import { ServiceFunction } from './service-function.js';
@@ -56,14 +57,20 @@ export class Batch extends Construct {
 
     // SSE-SQS rather than KMS: S3 can only notify an encrypted queue whose key lets S3 in, and the
     // AWS-managed SQS key cannot.
+    const queueName = resourceName(stage.name, 'batch');
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       queueName: resourceName(stage.name, 'batch-dlq'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: RUNBOOK.retention.deadLetters,
+      // The batch queue alone may park messages here. Its ARN is built from its name, as it refers to this queue.
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, 'Source', Stack.of(this).formatArn({ service: 'sqs', resource: queueName }))],
+      },
     });
     this.queue = new Queue(this, 'Queue', {
-      queueName: resourceName(stage.name, 'batch'),
+      queueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS's guidance for Lambda consumers: six function timeouts, so that retries of a throttled
@@ -77,6 +84,7 @@ export class Batch extends Construct {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: "Only CDK's BucketNotificationsHandler, which runs during deployments, uses it; the service functions have roles of their own.",
     });
+    this.keepNotificationsHandlerLogs(stage);
 
     this.handler = new ServiceFunction(this, 'Handler', {
       stage,
@@ -107,5 +115,20 @@ export class Batch extends Construct {
     // Large files are scored in chunks whose parts are joined into the final file and then deleted.
     storage.grantObjects(this.handler, 'results/', 'read', 'write', 'delete');
     storage.grantObjects(this.handler, 'errors/', 'read', 'write', 'delete');
+  }
+
+  /** The handler's own log group would never expire: it logs to one with the runbook's retention instead. */
+  private keepNotificationsHandlerLogs(stage: StageConfig): void {
+    const handler = Stack.of(this)
+      .node.children.filter((child) => child.node.id.startsWith('BucketNotificationsHandler'))
+      .map((child) => child.node.defaultChild);
+    const [resource] = handler;
+    if (handler.length !== 1 || !(resource instanceof CfnResource)) throw new Error(`expected CDK's one BucketNotificationsHandler function, found ${handler.length}`);
+    const logGroup = new LogGroup(this, 'NotificationsHandlerLogs', {
+      logGroupName: `/aws/lambda/${resourceName(stage.name, 'bucket-notifications')}`,
+      retention: RUNBOOK.logRetention[stage.name],
+      removalPolicy: stage.removalPolicy,
+    });
+    resource.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
   }
 }

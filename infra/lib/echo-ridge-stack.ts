@@ -1,14 +1,17 @@
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Audit } from './audit.js';
 import { Backup } from './backup.js';
 import { Batch } from './batch.js';
 import { ContextRefresh } from './context.js';
+import { acknowledgeControl, KmsGrantsOnlyForAwsServices, ServicePermissionsNameTheAccount } from './controls.js';
 import { SafeDeployment } from './deployment.js';
 import { dashboardUrl } from './dashboard.js';
 import { Observability } from './observability.js';
-import type { StageConfig } from './stage.js';
+import { RUNBOOK } from './runbook.js';
+import type { StageConfig, StageName } from './stage.js';
 import { Storage } from './storage.js';
 
 export interface EchoRidgeStackProps extends StackProps {
@@ -22,6 +25,9 @@ export class EchoRidgeStack extends Stack {
     const { stage } = props;
     Tags.of(this).add('service', 'echo-ridge');
     Tags.of(this).add('stage', stage.name);
+    Aspects.of(this).add(new ServicePermissionsNameTheAccount());
+    Aspects.of(this).add(new KmsGrantsOnlyForAwsServices());
+    this.acknowledgeStackWideControls(stage.name);
 
     const storage = new Storage(this, 'Storage', { stage });
     const backup = new Backup(this, 'Backup', { stage, storage });
@@ -45,5 +51,22 @@ export class EchoRidgeStack extends Stack {
     new CfnOutput(this, 'PageTopicArn', { value: observability.pageTopic.topicArn });
     new CfnOutput(this, 'TicketTopicArn', { value: observability.ticketTopic.topicArn });
     new CfnOutput(this, 'DeploymentGroup', { value: deployment.deploymentGroup.deploymentGroupName });
+  }
+
+  /** Decisions that hold for every resource of their kind in the stack (docs/runbook.md, Security). */
+  private acknowledgeStackWideControls(stage: StageName): void {
+    acknowledgeControl(
+      this,
+      'lambda_inside_vpc_check',
+      'The functions reach only DynamoDB, S3, SQS and X-Ray, through their public endpoints with IAM and TLS; there is no VPC resource to reach, and a VPC would add NAT or endpoint costs and ENI cold starts.',
+    );
+    acknowledgeControl(
+      this,
+      'cloudwatch_log_group_encrypted_check',
+      'CloudWatch Logs encrypts every log group at rest with its own keys; who reads the logs is decided by IAM on logs:*, which a customer key would not narrow.',
+    );
+    if (RUNBOOK.logRetention[stage] < RetentionDays.ONE_YEAR) {
+      acknowledgeControl(this, 'cloudwatch_log_group_retention_period_check', `${stage} carries rehearsal traffic only; its operational logs are kept ${RUNBOOK.logRetention[stage]} days (RUNBOOK.logRetention).`);
+    }
   }
 }

@@ -15,6 +15,7 @@ import type { Backup } from './backup.js';
 import type { Batch } from './batch.js';
 import type { ContextRefresh } from './context.js';
 import { sloDashboard } from './dashboard.js';
+import { acknowledgeControl } from './controls.js';
 import { nagArn } from './nag.js';
 import { RUNBOOK } from './runbook.js';
 import { resourceName, type StageConfig } from './stage.js';
@@ -97,7 +98,8 @@ export class Observability extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: storage.accessLogs,
       serverAccessLogsPrefix: 'canary/',
-      lifecycleRules: [{ expiration: RUNBOOK.retention.canaryArtifacts }],
+      versioned: true,
+      lifecycleRules: [{ expiration: RUNBOOK.retention.canaryArtifacts, noncurrentVersionExpiration: RUNBOOK.retention.noncurrentVersions }],
       removalPolicy: this.stage.removalPolicy,
     });
     const canary = new Canary(this, 'Healthz', {
@@ -109,6 +111,9 @@ export class Observability extends Construct {
       artifactsBucketLocation: { bucket: artifacts },
       provisionedResourceCleanup: true,
     });
+    acknowledgeControl(artifacts, 's3_bucket_default_encryption_kms_check', 'Canary run reports and screenshots of the public /healthz route: nothing in them is confidential, and S3-managed keys encrypt them at rest.');
+    acknowledgeControl(artifacts, 's3_event_notifications_enabled_check', 'Nothing acts on a canary artifact: the ServiceDown alarm reads the canary\'s metrics, and artifacts are read when investigating.');
+    acknowledgeControl(artifacts, 's3_bucket_object_lock_enabled_check', 'Run artifacts expire after 30 days; they are diagnostics of the canary, not audit records.');
     // The role CDK gives a canary is what the Synthetics runtime needs to report a run.
     Validations.of(canary).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 's3:ListAllMyBuckets has no resource scope, and cloudwatch:PutMetricData is limited to the CloudWatchSynthetics namespace by condition.' },

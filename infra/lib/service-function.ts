@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { Validations, type Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUNBOOK } from './runbook.js';
 import { resourceName, type StageConfig, type StageName } from './stage.js';
 import type { Storage } from './storage.js';
 
@@ -64,8 +65,9 @@ export interface ServiceFunctionProps {
 
 /**
  * One Echo Ridge Lambda function: the handler bundled with esbuild as minified ESM with source maps and
- * the weights file beside it, Node.js 22 on Graviton, JSON logs in a log group with retention, the
- * Powertools environment, and a role that holds nothing but its own log group until grants are added.
+ * the weights file beside it, Node.js 22 on Graviton, JSON logs in a log group with retention, active
+ * X-Ray tracing, the Powertools environment, and a role that holds nothing but its own log group (and
+ * trace uploads) until grants are added.
  */
 export class ServiceFunction extends Construct implements IGrantable {
   readonly function: NodejsFunction;
@@ -86,7 +88,7 @@ export class ServiceFunction extends Construct implements IGrantable {
 
     const logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${this.serviceName}`,
-      retention: stage.logRetention,
+      retention: RUNBOOK.logRetention[stage.name],
       removalPolicy: stage.removalPolicy,
     });
     // An own role instead of AWSLambdaBasicExecutionRole, whose logs:* reaches every log group.
@@ -107,6 +109,8 @@ export class ServiceFunction extends Construct implements IGrantable {
       timeout: props.timeout,
       role,
       logGroup,
+      // Lambda records the invocation and passes the trace on; Powertools Tracer in the handler adds the SDK calls.
+      tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[stage.logLevel],
       // The platform.report line, which carries the memory used, is logged at INFO.
@@ -148,6 +152,10 @@ export class ServiceFunction extends Construct implements IGrantable {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The project pins its toolchain and Lambda runtime to Node.js 22; the runtime moves to 24 when the toolchain does.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: "xray:PutTraceSegments and xray:PutTelemetryRecords, which active tracing adds, have no resource-level permissions.",
     });
 
     // Lambda publishes no memory metric; its JSON platform.report log line has the figure.

@@ -1,6 +1,4 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { RUNBOOK } from './runbook.js';
 
 export const STAGE_NAMES = ['staging', 'prod'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -13,7 +11,8 @@ export interface StageConfig {
   readonly deletionProtection: boolean;
   /** A vault lock in compliance mode: nobody, the account's root included, can delete a backup before it expires. */
   readonly lockBackups: boolean;
-  readonly logRetention: RetentionDays;
+  /** S3 Object Lock in compliance mode on the audit trail's bucket: no record can be deleted or rewritten before the audit retention ends. */
+  readonly lockAuditRecords: boolean;
   readonly logLevel: 'DEBUG' | 'INFO';
   /**
    * SAMPLE_RATE of the score API and batch functions: the share of each day's companies kept in the
@@ -37,7 +36,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     lockBackups: false,
-    logRetention: RUNBOOK.retention.functionLogs.staging,
+    lockAuditRecords: false,
     logLevel: 'DEBUG',
     sampleRate: 1,
     pagesOnCall: false,
@@ -47,7 +46,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     lockBackups: true,
-    logRetention: RUNBOOK.retention.functionLogs.prod,
+    lockAuditRecords: true,
     logLevel: 'INFO',
     sampleRate: 0.1,
     apiProvisionedConcurrency: 2,

@@ -3,6 +3,7 @@ import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeControl } from './controls.js';
 import { nagArn } from './nag.js';
 import { RUNBOOK } from './runbook.js';
 import { resourceName, type StageConfig } from './stage.js';
@@ -61,9 +62,19 @@ export class Storage extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      lifecycleRules: [{ expiration: RUNBOOK.retention.bucketAccessLogs }],
+      // The record of who read the other buckets, the audit bucket included: an overwritten or deleted log stays recoverable.
+      versioned: true,
+      lifecycleRules: [{ expiration: RUNBOOK.retention.bucketAccessLogs, noncurrentVersionExpiration: RUNBOOK.retention.noncurrentVersions }],
       removalPolicy: stage.removalPolicy,
     });
+    acknowledgeControl(this.accessLogs, 's3_bucket_logging_enabled_check', 'This is the bucket that receives the access logs; logging it to itself would log every log delivery, and another log bucket would only move the question.');
+    acknowledgeControl(this.accessLogs, 's3_bucket_default_encryption_kms_check', 'S3 delivers server access logs only to a bucket encrypted with S3-managed keys (SSE-S3).');
+    acknowledgeControl(this.accessLogs, 's3_event_notifications_enabled_check', 'Nothing acts on a new access log object; the logs are read when investigating.');
+    acknowledgeControl(
+      this.accessLogs,
+      's3_bucket_object_lock_enabled_check',
+      'Versioned and private; the audit records of reference are the CloudTrail files in the Object Lock bucket of prod, with digest files that prove them unaltered.',
+    );
 
     this.bucket = new Bucket(this, 'Data', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -86,6 +97,21 @@ export class Storage extends Construct {
       ],
       removalPolicy: stage.removalPolicy,
     });
+    acknowledgeControl(
+      this.bucket,
+      's3_bucket_default_encryption_kms_check',
+      'Encrypted at rest with S3-managed keys; a customer key would add a KMS call to every part of every batch file and to every presigned upload, and access is already limited by prefix-scoped IAM grants.',
+    );
+    acknowledgeControl(
+      this.bucket,
+      's3_event_notifications_enabled_check',
+      "incoming/*.jsonl notifies the batch queue (infra/lib/batch.ts); CDK configures it through its Custom::S3BucketNotifications resource, which the control cannot see.",
+    );
+    acknowledgeControl(
+      this.bucket,
+      's3_bucket_object_lock_enabled_check',
+      'Working data: the batch deletes its chunk parts, and lifecycle rules expire inputs, results and old versions. Object Lock would keep what must go; versioning keeps an overwritten object 30 days.',
+    );
   }
 
   /** Lets `grantee` read and write items of the table and query its indexes. */

@@ -36,7 +36,7 @@ describe.each(STAGE_NAMES)('audit trail (%s)', (stage) => {
     const logGroup = logicalId('AWS::Logs::LogGroup', 'AuditLogs');
     expect(trail.Properties).toMatchObject({ S3BucketName: { Ref: bucket }, CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [logGroup, 'Arn'] } });
     expect(resourceById(template, bucket).Properties).toMatchObject({
-      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, Status: 'Enabled' }] },
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }] },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId('AWS::S3::Bucket', 'StorageAccessLogs') }, LogFilePrefix: 'audit/' },
     });
     expect(resourceById(template, logGroup).Properties).toMatchObject({ LogGroupName: `/aws/cloudtrail/${stage}-echo-ridge-audit`, RetentionInDays: 365 });

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { sampleRateSetting } from '@echo-ridge/engine';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import * as v from 'valibot';
+import { RUNBOOK } from '../lib/runbook.js';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
-import { resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
+import { dataBucketId, resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
 
 /** Memory and timeout per service, as chosen in the constructs; the runbook caps memory below 2 GB. */
 const SIZES = {
@@ -26,7 +27,7 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
 
   it.each(SERVICES)('%s gets the environment the handlers read', (service) => {
     const { props } = serviceFunction(template, stage, service);
-    const resultsRule = (Object.values(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: Match.anyValue() } }))[0] as {
+    const resultsRule = (resourceById(template, dataBucketId(template)) as unknown as {
       Properties: { LifecycleConfiguration: { Rules: { Id?: string; ExpirationInDays?: number }[] } };
     }).Properties.LifecycleConfiguration.Rules.find((rule) => rule.Id === 'results');
     expect(props.Environment).toEqual({
@@ -54,13 +55,13 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
     expect(v.parse(sampleRateSetting('SAMPLE_RATE'), rate)).toBe(STAGES[stage].sampleRate);
   });
 
-  it.each(SERVICES)('%s logs JSON to its own log group with the stage retention', (service) => {
+    it.each(SERVICES)("%s logs JSON to its own log group with the runbook's retention for the stage", (service) => {
     const { props } = serviceFunction(template, stage, service);
     const logGroup = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroup }, ApplicationLogLevel: STAGES[stage].logLevel, SystemLogLevel: 'INFO' });
     expect(resourceById(template, logGroup)).toMatchObject({
       Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: `/aws/lambda/${stage}-echo-ridge-${service}`, RetentionInDays: stage === 'prod' ? 90 : 14 },
+      Properties: { LogGroupName: `/aws/lambda/${stage}-echo-ridge-${service}`, RetentionInDays: RUNBOOK.logRetention[stage] },
     });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logGroup },
@@ -69,12 +70,15 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
     });
   });
 
-  it.each(SERVICES)('%s has a role with no managed policy that may write only its own log group', (service) => {
+  it.each(SERVICES)('%s has a role with no managed policy that may write only its own log group, and traces', (service) => {
     const { props } = serviceFunction(template, stage, service);
     const role = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(resourceById(template, role).Properties.ManagedPolicyArns).toBeUndefined();
     const logGroup = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logStatements = roleStatements(template, props).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('logs:')));
     expect(logStatements).toEqual([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } }]);
+    // Active tracing: X-Ray's trace uploads have no resource-level permissions.
+    const traceStatements = roleStatements(template, props).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('xray:')));
+    expect(traceStatements).toEqual([{ Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' }]);
   });
 });

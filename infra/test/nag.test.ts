@@ -29,11 +29,12 @@ describe.each(STAGE_NAMES)('cdk-nag AwsSolutions (%s)', (stage) => {
     const acknowledged = acknowledgments(stack);
     for (const [id, reason] of acknowledged) expect([id, reason.length >= 40]).toEqual([id, true]);
     // A new acknowledgment should be a visible decision: it changes this list.
-    const rules = [...new Set([...acknowledged.keys()].map((id) => id.replace(/\[(Resource|Policy)::.*\]$/, '[$1]')))].sort();
+    // The Control Tower controls' acknowledgements are listed in controls.test.ts.
+    const nagIds = [...acknowledged.keys()].filter((id) => id.startsWith('AwsSolutions-'));
+    const rules = [...new Set(nagIds.map((id) => id.replace(/\[(Resource|Policy)::.*\]$/, '[$1]')))].sort();
     expect(rules).toEqual([
       'AwsSolutions-APIG3',
       'AwsSolutions-APIG4',
-      'AwsSolutions-APIG6',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy]',
       'AwsSolutions-IAM5[Resource]',

@@ -47,6 +47,21 @@ export function roleStatements(template: Template, functionProps: Record<string,
     .flatMap((props) => (props.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
+/**
+ * What a service function's role is granted beyond what every function has: writing its own log group
+ * and uploading traces (functions.test.ts checks those).
+ */
+export function grantStatements(template: Template, functionProps: Record<string, unknown>): Statement[] {
+  return roleStatements(template, functionProps).filter((statement) => !/^(logs|xray):/.test([statement.Action].flat()[0] ?? ''));
+}
+
+/** The logical id of the data bucket: the one whose access logs go under data/ (every bucket is versioned). */
+export function dataBucketId(template: Template): string {
+  const [id, ...others] = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: { LogFilePrefix: 'data/' } } }));
+  if (id === undefined || others.length > 0) throw new Error('expected one data bucket');
+  return id;
+}
+
 /** A resource of the template by logical id. */
 export function resourceById(template: Template, id: string): { Type: string; Properties: Record<string, unknown> } {
   const resources = (template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources;

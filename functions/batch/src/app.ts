@@ -3,6 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -13,6 +15,7 @@ import { sqsChunkQueue } from './chunk-queue.js';
 import { loadConfig, type Env } from './config.js';
 import { parseBatchMessage } from './messages.js';
 import { createBatchPipeline, type BatchPipelineOptions } from './pipeline.js';
+import { inRecordSubsegment } from './record-subsegment.js';
 
 export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -27,10 +30,13 @@ export function createHandler(env: Env, overrides: PipelineOverrides = {}): Batc
   const config = loadConfig(env);
   const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL, persistentKeys: { component: 'batch' } });
   const metrics = new Metrics({ namespace: config.POWERTOOLS_METRICS_NAMESPACE, serviceName: config.POWERTOOLS_SERVICE_NAME });
+  // The only outgoing calls are AWS SDK calls, each captured as a subsegment by its client.
+  const tracer = new Tracer({ serviceName: config.POWERTOOLS_SERVICE_NAME, enabled: config.POWERTOOLS_TRACE_ENABLED, captureHTTPsRequests: false });
   const region = config.AWS_REGION;
-  const s3 = new S3Client({ region, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
-  const sqs = new SQSClient({ region, endpoint: config.AWS_ENDPOINT_URL_SQS });
-  const table = { client: createDocumentClient({ region, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, now: () => new Date() };
+  const s3 = tracer.captureAWSv3Client(new S3Client({ region, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined }));
+  const sqs = tracer.captureAWSv3Client(new SQSClient({ region, endpoint: config.AWS_ENDPOINT_URL_SQS }));
+  const client = tracer.captureAWSv3Client(createDocumentClient({ region, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }));
+  const table = { client, tableName: config.TABLE_NAME, now: () => new Date() };
   const contexts = createContextSource({
     contexts: createContextStore({ table, s3, bucket: config.BUCKET_NAME }),
     pollMs: config.CONTEXT_POLL_SECONDS * 1000,
@@ -46,6 +52,7 @@ export function createHandler(env: Env, overrides: PipelineOverrides = {}): Batc
     chunkBytes: config.CHUNK_BYTES,
     logger,
     metrics,
+    tracer,
     ...overrides,
   });
 
@@ -53,14 +60,17 @@ export function createHandler(env: Env, overrides: PipelineOverrides = {}): Batc
     logger.resetKeys();
     logger.appendKeys({ message_id: record.messageId });
     const invocation = { messageId: record.messageId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() };
-    const message = parseBatchMessage(record.body);
-    if (message.kind === 'test') logger.info('ignoring the S3 test event');
-    else if (message.kind === 'chunk') await pipeline.handleChunk({ type: 'batch-chunk', batch_id: message.batchId, chunk: message.chunk }, invocation);
-    else for (const object of message.objects) await pipeline.handleObject(object, invocation);
+    await inRecordSubsegment(tracer, record.messageId, async () => {
+      const message = parseBatchMessage(record.body);
+      if (message.kind === 'test') logger.info('ignoring the S3 test event');
+      else if (message.kind === 'chunk') await pipeline.handleChunk({ type: 'batch-chunk', batch_id: message.batchId, chunk: message.chunk }, invocation);
+      else for (const object of message.objects) await pipeline.handleObject(object, invocation);
+    });
   }
 
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler((event, context) =>

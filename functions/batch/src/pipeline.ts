@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { splitJsonlLines } from '@echo-ridge/engine';
 import {
@@ -51,6 +52,8 @@ export interface BatchPipelineOptions {
   chunkBytes: number;
   logger: Logger;
   metrics: Metrics;
+  /** Annotates the record's trace with the batch it works on. */
+  tracer: Tracer;
   /** Where a chunk's scores go; the store's DynamoDB writer unless a benchmark measures without it. */
   openScoreWriter?: BatchRunStore['openScoreWriter'];
 }
@@ -61,8 +64,14 @@ export interface BatchPipelineOptions {
  * completes the batch.
  */
 export function createBatchPipeline(options: BatchPipelineOptions) {
-  const { runs, s3, outputBucket, enqueueChunks, scoring, sampler, chunkBytes, logger, metrics } = options;
+  const { runs, s3, outputBucket, enqueueChunks, scoring, sampler, chunkBytes, logger, metrics, tracer } = options;
   const openScoreWriter = options.openScoreWriter ?? runs.openScoreWriter;
+
+  /** The batch is the log's correlation id and an annotation X-Ray can search (`annotation.batch_id = "…"`). */
+  function identify(batchId: string): void {
+    logger.setCorrelationId(batchId);
+    tracer.putAnnotation('batch_id', batchId);
+  }
 
   async function plan(object: ObjectCreated, batchId: string): Promise<BatchRun> {
     const head = await headObject(s3, object.bucket, object.key, object.versionId);
@@ -85,7 +94,7 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
       return;
     }
     const batchId = batchIdFor(object);
-    logger.setCorrelationId(batchId);
+    identify(batchId);
     let run = await runs.get(batchId);
     if (!run) {
       try {
@@ -111,7 +120,7 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
   }
 
   async function continueBatch(batchId: string, index: number, invocation: Invocation): Promise<void> {
-    logger.setCorrelationId(batchId);
+    identify(batchId);
     logger.appendKeys({ chunk: index });
     const run = await runs.get(batchId);
     if (!run) throw new Error(`chunk message for batch ${batchId}, which has no record`);

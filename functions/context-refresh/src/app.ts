@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { loadWeights } from '@echo-ridge/engine';
@@ -19,8 +21,11 @@ export function createHandler(env: Env): ContextRefreshHandler {
   const config = loadConfig(env);
   const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL, persistentKeys: { component: 'context-refresh' } });
   const metrics = new Metrics({ namespace: config.POWERTOOLS_METRICS_NAMESPACE, serviceName: config.POWERTOOLS_SERVICE_NAME });
-  const table = { client: createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, now: () => new Date() };
-  const s3 = new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
+  // The only outgoing calls are AWS SDK calls, each captured as a subsegment by its client.
+  const tracer = new Tracer({ serviceName: config.POWERTOOLS_SERVICE_NAME, enabled: config.POWERTOOLS_TRACE_ENABLED, captureHTTPsRequests: false });
+  const client = tracer.captureAWSv3Client(createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }));
+  const table = { client, tableName: config.TABLE_NAME, now: () => new Date() };
+  const s3 = tracer.captureAWSv3Client(new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined }));
   const dependencies = {
     contexts: createContextStore({ table, s3, bucket: config.BUCKET_NAME }),
     readReservoir: (days: readonly string[], k: number) => readReservoir(table, days, k),
@@ -29,6 +34,7 @@ export function createHandler(env: Env): ContextRefreshHandler {
   };
 
   return middy<unknown, RefreshReport>()
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async () => {

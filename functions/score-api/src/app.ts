@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Env } from './config.js';
@@ -24,7 +25,9 @@ export function createHandler(env: Env): ScoreApiHandler {
   const setup = setUp(env, telemetry);
   if (!setup.ok) telemetry.logger.error('the configuration is invalid; only /healthz will answer', { problems: setup.problems });
   // Error handlers run in reverse order of use: errorResponses first, so telemetry sees the final status.
+  // The trace's handler subsegment spans every other step; responses carry company data and stay out of it.
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>()
+    .use(captureLambdaHandler(telemetry.tracer, { captureResponse: false }))
     .use(injectLambdaContext(telemetry.logger, { resetKeys: true }))
     .use(logMetrics(telemetry.metrics, { captureColdStartMetric: true }))
     .use(resolveRequest(createRouter(ROUTES)))

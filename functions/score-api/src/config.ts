@@ -31,16 +31,17 @@ export function loadConfig(env: Env): ConfigResult {
 }
 
 /**
- * What logs and metrics need, read even when the rest of the configuration is broken so that the
+ * What logs, metrics and traces need, read even when the rest of the configuration is broken so that the
  * breakage itself can be logged; an invalid value falls back to its default (loadConfig reports it).
  */
 export function telemetrySettings(env: Env) {
-  const { LOG_LEVEL, POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE } = EnvSchema.entries;
+  const { LOG_LEVEL, POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_TRACE_ENABLED } = EnvSchema.entries;
   return v.parse(
     v.object({
       LOG_LEVEL: v.fallback(LOG_LEVEL, 'INFO'),
       POWERTOOLS_SERVICE_NAME: v.fallback(POWERTOOLS_SERVICE_NAME, SERVICE),
       POWERTOOLS_METRICS_NAMESPACE: v.fallback(POWERTOOLS_METRICS_NAMESPACE, 'EchoRidge'),
+      POWERTOOLS_TRACE_ENABLED: v.fallback(POWERTOOLS_TRACE_ENABLED, true),
     }),
     env,
   );

@@ -33,8 +33,11 @@ export function setUp(env: Env, telemetry: Telemetry): Setup {
   const { config } = loaded;
   const read = readWeights(config.WEIGHTS_CONFIG_PATH ?? DEFAULT_WEIGHTS_PATH);
   if (!read.ok) return read;
-  const table = { client: createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }), tableName: config.TABLE_NAME, now: () => new Date() };
-  const s3 = new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined });
+  // Captured clients: every DynamoDB and S3 call is a subsegment of the request's trace.
+  const { tracer } = telemetry;
+  const client = tracer.captureAWSv3Client(createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }));
+  const table = { client, tableName: config.TABLE_NAME, now: () => new Date() };
+  const s3 = tracer.captureAWSv3Client(new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined }));
   const contexts = createContextSource({
     contexts: createContextStore({ table, s3, bucket: config.BUCKET_NAME }),
     pollMs: config.CONTEXT_POLL_SECONDS * 1000,

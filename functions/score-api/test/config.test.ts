@@ -15,6 +15,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'score-api',
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+        POWERTOOLS_TRACE_ENABLED: true,
       },
     });
   });
@@ -64,10 +65,11 @@ describe('loadConfig', () => {
 
 describe('telemetrySettings', () => {
   it('falls back to defaults for invalid values, so that the breakage can still be logged', () => {
-    expect(telemetrySettings({ LOG_LEVEL: 'loud', POWERTOOLS_SERVICE_NAME: '' })).toEqual({
+    expect(telemetrySettings({ LOG_LEVEL: 'loud', POWERTOOLS_SERVICE_NAME: '', POWERTOOLS_TRACE_ENABLED: 'maybe' })).toEqual({
       LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: 'score-api',
       POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+      POWERTOOLS_TRACE_ENABLED: true,
     });
   });
 });

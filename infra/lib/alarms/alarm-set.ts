@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
+import { acknowledgeControl } from '../controls.js';
 import type { AlarmCondition, Severity } from '../runbook.js';
 import { resourceName, type StageConfig } from '../stage.js';
 import type { AlarmTopics } from '../topics.js';
@@ -81,7 +82,14 @@ export class AlarmSet {
    * (staging) sends its critical alarms to the ticket topic.
    */
   private notify(alarm: AlarmBase, severity: Severity | undefined): void {
-    if (severity === undefined) return;
+    if (severity === undefined) {
+      acknowledgeControl(
+        alarm,
+        'cloudwatch_alarm_action_check',
+        'It acts through the composite alarm it feeds (or CodeDeploy, which watches it during a deployment), so that one incident notifies once.',
+      );
+      return;
+    }
     const action = new SnsAction(severity === 'critical' && this.stage.pagesOnCall ? this.topics.page : this.topics.ticket);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);

@@ -1,5 +1,6 @@
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type CompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Duration } from 'aws-cdk-lib';
+import { acknowledgeControl } from '../controls.js';
 import { RUNBOOK, type BurnRateRule } from '../runbook.js';
 import { resourceName } from '../stage.js';
 import type { ApiTraffic } from './api.js';
@@ -27,8 +28,8 @@ export function burnRate(traffic: ApiTraffic, rule: BurnRateRule, window: Durati
 export function burnRateAlarms(set: AlarmSet, scope: ConstructLike, traffic: ApiTraffic): { critical: CompositeAlarm[] } {
   const critical: CompositeAlarm[] = [];
   for (const rule of RUNBOOK.burnRates) {
-    const window = (kind: 'Long' | 'Short', length: Duration) =>
-      new Alarm(scope, `BurnRate${rule.name}${kind}`, {
+    const window = (kind: 'Long' | 'Short', length: Duration) => {
+      const alarm = new Alarm(scope, `BurnRate${rule.name}${kind}`, {
         alarmName: resourceName(set.stage.name, `BurnRate${rule.name}-${span(length)}`),
         alarmDescription: `Error budget burn rate over ${length.toHumanString()} above ${rule.factor}; notifies only through BurnRate${rule.name}.`,
         metric: burnRate(traffic, rule, length),
@@ -37,6 +38,9 @@ export function burnRateAlarms(set: AlarmSet, scope: ConstructLike, traffic: Api
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      acknowledgeControl(alarm, 'cloudwatch_alarm_action_check', `One window of a burn-rate pair: it acts only through the composite BurnRate${rule.name}, which notifies when both windows burn.`);
+      return alarm;
+    };
     const windows = [window('Long', rule.longWindow), window('Short', rule.shortWindow)];
     const what =
       `The ${RUNBOOK.availabilitySlo * 100} % availability error budget burns over ${rule.factor}× too fast over both ` +

@@ -8,6 +8,7 @@ import { ensureBatchResources, s3Client, sqsClient, startFauxqsServer, type Batc
 import { startInbox, type Inbox } from './inbox.js';
 import { startS3ToSqsBridge } from './s3-sqs-bridge.js';
 import type { SandboxFaults } from './fault-policy.js';
+import { LOCAL_POWERTOOLS } from './lambda-context.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { startSqsPoller } from './sqs-poller.js';
 import { SandboxCrashError, startWorkerSandbox } from './worker-sandbox.js';
@@ -28,7 +29,7 @@ export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpo
     // Every input goes to the reservoir, so that a file of a few hundred companies is enough for a context refresh.
     SAMPLE_RATE: '1',
     POWERTOOLS_SERVICE_NAME: 'batch',
-    POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+    ...LOCAL_POWERTOOLS,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHandler, type RefreshReport } from '@echo-ridge/context-refresh';
 import { LOCAL_AWS } from './dynamodb-local.js';
+import { LOCAL_POWERTOOLS } from './lambda-context.js';
 import { createSandboxPool } from './sandbox-pool.js';
 
 /** What the stack gives the refresh function (infra/lib/context.ts); one refresh at a time, as one schedule runs it. */
@@ -22,7 +23,7 @@ export function contextRefreshEnv(target: { dynamoDbEndpoint: string; s3Endpoint
     AWS_ENDPOINT_URL_DYNAMODB: target.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_S3: target.s3Endpoint,
     POWERTOOLS_SERVICE_NAME: 'context-refresh',
-    POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+    ...LOCAL_POWERTOOLS,
   };
 }
 

@@ -119,7 +119,8 @@ async function listen(service: AwsService, options: FaultProxyOptions, seen: Aws
       }
       if (verdict.action === 'lose-answer') return drop(response);
       const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
-      response.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
+      // A HEAD answer has no body but the length of the object it describes (HeadObject's ContentLength).
+      response.writeHead(answer.status, request.method === 'HEAD' ? headers : { ...headers, 'content-length': String(answer.body.length) });
       response.end(answer.body);
     })().catch(() => drop(response));
   });

@@ -8,6 +8,12 @@ export interface FunctionSettings {
   timeoutMs: number;
 }
 
+/**
+ * The Powertools environment every local function gets. Tracing is off: no X-Ray daemon listens here
+ * and no trace header comes with an event, so Tracer would only report a missing segment.
+ */
+export const LOCAL_POWERTOOLS = { POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge', POWERTOOLS_TRACE_ENABLED: 'false' } as const;
+
 /** The context object the Lambda runtime passes with each invocation, with its deadline counting down. */
 export function createLambdaContext({ functionName, region, memoryLimitInMB, timeoutMs }: FunctionSettings): Context {
   const deadline = Date.now() + timeoutMs;

@@ -10,6 +10,7 @@ import { startGateway } from './gateway.js';
 import { endpointEnv, startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { randomFaults } from './fault-policy.js';
 import { faultsOn, NO_FAULTS, type FaultSpec } from './fault-spec.js';
+import { LOCAL_POWERTOOLS } from './lambda-context.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
 
@@ -103,7 +104,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // Every input goes to the reservoir, so that a few hundred companies scored here are enough for a refresh.
       SAMPLE_RATE: '1',
       POWERTOOLS_SERVICE_NAME: 'score-api',
-      POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+      ...LOCAL_POWERTOOLS,
       ...options.functionEnv,
     };
     const pool = createSandboxPool<APIGatewayProxyEvent, APIGatewayProxyResult>(() => createHandler(functionEnv), {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsRequest } from '../src/aws-request.js';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
@@ -58,10 +58,12 @@ const key = (id: string) => ({ pk: `FAULT#${id}`, sk: 'item' });
 const seenCount = (operation: string) => proxy.seen.filter((request) => request.operation === operation).length;
 
 describe('the fault proxy', () => {
-  it('forwards untouched when nothing is injected', async () => {
+  it('forwards untouched when nothing is injected, a HEAD answer with the length of its object', async () => {
     judge = () => FORWARD;
     await documents.send(new PutCommand({ TableName: TABLE, Item: { ...key('plain'), value: 1 } }));
     expect((await documents.send(new GetCommand({ TableName: TABLE, Key: key('plain') }))).Item).toMatchObject({ value: 1 });
+    await s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'sized', Body: 'x'.repeat(12_345) }));
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'sized' }))).ContentLength).toBe(12_345);
   });
 
   it('throttles DynamoDB as AWS does, and the SDK retries it through', async () => {

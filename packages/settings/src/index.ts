@@ -40,24 +40,33 @@ export const LogLevelSchema = v.pipe(
 /** Where the engine reads weights.yaml from; unset means the repository copy (tests, the local runtime). */
 export const weightsPathSetting = v.optional(setting('WEIGHTS_CONFIG_PATH', 'point it at the bundled weights.yaml, or unset it to use the repository copy'));
 
+/** `true` or `false`, read as a boolean; `fallback` when unset. */
+export const flagSetting = (name: string, fallback: 'true' | 'false') =>
+  v.optional(
+    v.pipe(
+      v.picklist(['true', 'false'], (issue) => `${name} must be true or false (got ${issue.received})`),
+      v.transform((value) => value === 'true'),
+    ),
+    fallback,
+  );
+
 /** Scoring settings of the functions that score (score-api, batch). */
 export const scoringSettings = {
   WEIGHTS_CONFIG_PATH: weightsPathSetting,
-  MASK_ON_INFEASIBLE: v.optional(
-    v.pipe(
-      v.picklist(['true', 'false'], (issue) => `MASK_ON_INFEASIBLE must be true or false (got ${issue.received})`),
-      v.transform((value) => value === 'true'),
-    ),
-    'true',
-  ),
+  MASK_ON_INFEASIBLE: flagSetting('MASK_ON_INFEASIBLE', 'true'),
   RETENTION_DAYS: v.optional(wholeNumber('RETENTION_DAYS', 'a whole number of days from 1 to 99999', /^[1-9]\d{0,4}$/), '365'),
 };
 
-/** Logging and metrics settings, with the function's own service name as the default. */
+/** Logging, metrics and tracing settings, with the function's own service name as the default. */
 export const telemetrySettings = (service: string) => ({
   LOG_LEVEL: v.optional(LogLevelSchema, 'INFO'),
   POWERTOOLS_SERVICE_NAME: v.optional(setting('POWERTOOLS_SERVICE_NAME', 'set it to the service name logs and metrics carry'), service),
   POWERTOOLS_METRICS_NAMESPACE: v.optional(setting('POWERTOOLS_METRICS_NAMESPACE', 'set it to EchoRidge'), 'EchoRidge'),
+  /**
+   * `false` turns X-Ray tracing off (the local runtime, tests). Left on, Powertools Tracer still traces
+   * only inside Lambda, where the function's active tracing hands it a segment.
+   */
+  POWERTOOLS_TRACE_ENABLED: flagSetting('POWERTOOLS_TRACE_ENABLED', 'true'),
 });
 
 /** Every problem with an environment, one line each, or the parsed configuration. */

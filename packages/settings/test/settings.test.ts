@@ -23,13 +23,21 @@ describe('readEnvironment', () => {
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'svc',
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
+        POWERTOOLS_TRACE_ENABLED: true,
         AWS_ENDPOINT_URL_S3: undefined,
       },
     });
   });
 
   it('names every broken variable with what it got and the fix, a missing one included', () => {
-    const result = readEnvironment(Schema, { LIMIT: '12', MASK_ON_INFEASIBLE: 'no', RETENTION_DAYS: '0', LOG_LEVEL: 'loud', AWS_ENDPOINT_URL_S3: 'localhost' });
+    const result = readEnvironment(Schema, {
+      LIMIT: '12',
+      MASK_ON_INFEASIBLE: 'no',
+      RETENTION_DAYS: '0',
+      LOG_LEVEL: 'loud',
+      POWERTOOLS_TRACE_ENABLED: 'off',
+      AWS_ENDPOINT_URL_S3: 'localhost',
+    });
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -38,13 +46,14 @@ describe('readEnvironment', () => {
         'MASK_ON_INFEASIBLE must be true or false (got "no")',
         'RETENTION_DAYS must be a whole number of days from 1 to 99999 (got "0")',
         'LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL (got "LOUD")',
+        'POWERTOOLS_TRACE_ENABLED must be true or false (got "off")',
         'AWS_ENDPOINT_URL_S3 must be a URL such as http://127.0.0.1:4566 (got "localhost")',
       ],
     });
   });
 
-  it('reads MASK_ON_INFEASIBLE=false as false and a lower-case log level', () => {
-    const result = readEnvironment(Schema, { TABLE_NAME: 't', MASK_ON_INFEASIBLE: 'false', LOG_LEVEL: 'debug' });
-    expect(result.ok && [result.config.MASK_ON_INFEASIBLE, result.config.LOG_LEVEL]).toEqual([false, 'DEBUG']);
+  it('reads MASK_ON_INFEASIBLE=false and POWERTOOLS_TRACE_ENABLED=false as false, and a lower-case log level', () => {
+    const result = readEnvironment(Schema, { TABLE_NAME: 't', MASK_ON_INFEASIBLE: 'false', POWERTOOLS_TRACE_ENABLED: 'false', LOG_LEVEL: 'debug' });
+    expect(result.ok && [result.config.MASK_ON_INFEASIBLE, result.config.POWERTOOLS_TRACE_ENABLED, result.config.LOG_LEVEL]).toEqual([false, false, 'DEBUG']);
   });
 });

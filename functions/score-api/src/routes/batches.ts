@@ -6,11 +6,14 @@ import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
 import type { Service } from '../service.js';
+import { identify } from '../telemetry.js';
 import { batchSummary } from './batch-summary.js';
 
 /** GET /batches/{batch_id}[?scores=true&limit=&cursor=]: the batch record, optionally with a page of its scores. */
-export async function readBatch({ event, params }: RouteRequest, { store }: Service): Promise<Reply> {
+export async function readBatch({ event, params }: RouteRequest, service: Service): Promise<Reply> {
+  const { store } = service;
   const batchId = params.batch_id!;
+  identify(service, { batch_id: batchId });
   const { scores, limit, cursor } = readQuery(BatchQuerySchema, event);
   const record = await store.getBatch(batchId);
   if (!record) throw notFound(`No batch ${JSON.stringify(batchId)} is stored: use the batch_id that POST /score/batch returned.`);

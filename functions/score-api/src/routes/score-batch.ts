@@ -7,6 +7,7 @@ import { unprocessable } from '../http/errors.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
 import type { Service } from '../service.js';
+import { identify } from '../telemetry.js';
 import { batchSummary } from './batch-summary.js';
 
 type ItemError = Body<typeof BatchItemErrorSchema>;
@@ -21,7 +22,8 @@ function companyIdOf(input: unknown): string | undefined {
  * POST /score/batch: scores every valid company, reports every invalid one by index, stores the scores
  * under a new batch id and then the batch record, so that a readable record always has its scores.
  */
-export async function scoreBatch({ event }: RouteRequest, { scoring, store, sampler, metrics }: Service): Promise<Reply> {
+export async function scoreBatch({ event }: RouteRequest, service: Service): Promise<Reply> {
+  const { scoring, store, sampler, metrics } = service;
   const request = validateWith(BatchRequestSchema, readJsonBody(event, BATCH_BODY_LIMIT_BYTES));
   if (!request.ok) throw unprocessable('The batch request is invalid: fix the fields listed in issues.', request.issues);
   const { companies } = request.value;
@@ -43,6 +45,7 @@ export async function scoreBatch({ event }: RouteRequest, { scoring, store, samp
   });
 
   const batchId = randomUUID();
+  identify(service, { batch_id: batchId });
   const createdAt = new Date().toISOString();
   const { scorer } = await scoring.current();
   const results = valid.map(({ index, company }) => ({ index, company_id: company.company_id, payload: scorer.score(company) }));

@@ -6,6 +6,7 @@ import { unprocessable } from '../http/errors.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
 import type { Service } from '../service.js';
+import { identify } from '../telemetry.js';
 
 /** The adapted company, or a 422 whose issues are named from the request's root; failures are counted. */
 function adapt(record: unknown, { metrics }: Service): Adaptation {
@@ -26,14 +27,14 @@ function adapt(record: unknown, { metrics }: Service): Adaptation {
  * request's root (`record.place_norm.entity_id`).
  */
 export async function scoreHybrid({ event }: RouteRequest, service: Service): Promise<Reply> {
-  const { scoring, logger, metrics } = service;
+  const { scoring, metrics } = service;
   const request = validateWith(HybridRequestSchema, readJsonBody(event, BODY_LIMIT_BYTES));
   if (!request.ok) throw unprocessable('The hybrid request is invalid: fix the fields listed in issues.', request.issues);
   const { record, ai_score: aiScore, ...options } = request.value;
 
   const started = performance.now();
   const { company, warnings } = adapt(record, service);
-  logger.appendKeys({ company_id: company.company_id });
+  identify(service, { company_id: company.company_id });
   const { scorer } = await scoring.current();
   const deterministic = scorer.score(company);
   const blend = blendScores(aiScore, deterministic, options);

@@ -7,17 +7,19 @@ import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
 import type { Service } from '../service.js';
+import { identify } from '../telemetry.js';
 
 /**
  * POST /score[?verbose=true]: scores one company with the current context, stores the payload (and the
  * input, when the reservoir samples it), answers with it. With `?context=<version>` it re-scores with
  * that published context instead and stores nothing: the answer reproduces a payload scored with it.
  */
-export async function scoreCompany({ event }: RouteRequest, { scoring, store, sampler, logger, metrics }: Service): Promise<Reply> {
+export async function scoreCompany({ event }: RouteRequest, service: Service): Promise<Reply> {
+  const { scoring, store, sampler, metrics } = service;
   const query = readQuery(ScoreQuerySchema, event);
   const checked = validateCompany(readJsonBody(event, BODY_LIMIT_BYTES));
   if (!checked.ok) throw unprocessable('The company record is invalid: fix the fields listed in issues.', checked.issues);
-  logger.appendKeys({ company_id: checked.value.company_id });
+  identify(service, { company_id: checked.value.company_id });
   const scorers = query.context === undefined ? await scoring.current() : await scoring.version(query.context);
   if (!scorers) throw notFound(`No normalization context ${query.context} was ever published: every payload names the version it was scored with.`);
   const payload = (query.verbose ? scorers.verboseScorer : scorers.scorer).score(checked.value);

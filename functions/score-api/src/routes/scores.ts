@@ -4,13 +4,15 @@ import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
 import type { Service } from '../service.js';
+import { identify } from '../telemetry.js';
 
 const noScores = (companyId: string) => notFound(`No score is stored for company_id ${JSON.stringify(companyId)}: score it with POST /score first.`);
 
 /** GET /scores/{company_id}[?history=true&limit=&cursor=]: the latest payload, or the history newest first. */
-export async function readScores({ event, params }: RouteRequest, { store, logger }: Service): Promise<Reply> {
+export async function readScores({ event, params }: RouteRequest, service: Service): Promise<Reply> {
+  const { store } = service;
   const companyId = params.company_id!;
-  logger.appendKeys({ company_id: companyId });
+  identify(service, { company_id: companyId });
   const { history, limit, cursor } = readQuery(ScoresQuerySchema, event);
   if (!history) {
     const latest = await store.latestScore(companyId);
