@@ -1,7 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { acknowledgeControl } from './controls.js';
+import { RUNBOOK } from './runbook.js';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
@@ -45,8 +47,15 @@ export class ContextRefresh extends Construct {
       queueName: resourceName(stage.name, 'context-refresh-dlq'),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: RUNBOOK.retention.deadLetters,
+      // EventBridge's dead letters only: no queue may send its failed messages here (CT.SQS.PR.1's form for a dead-letter queue).
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.DENY_ALL },
     });
+    acknowledgeControl(
+      this.undelivered,
+      'sqs_dlq_check',
+      "This queue is itself the dead-letter queue of the refresh rule's target, kept 14 days for an operator; a dead-letter queue of its own would only move the question.",
+    );
     Validations.of(this.undelivered).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: "This queue is the dead-letter queue of the refresh rule's target (EventBridge's, which cdk-nag does not recognise as one); nothing consumes it.",

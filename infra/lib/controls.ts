@@ -24,7 +24,8 @@ export type ControlRule =
   | 's3_bucket_default_encryption_kms_check'
   | 's3_bucket_logging_enabled_check'
   | 's3_bucket_object_lock_enabled_check'
-  | 's3_event_notifications_enabled_check';
+  | 's3_event_notifications_enabled_check'
+  | 'sqs_dlq_check';
 
 /**
  * The Control Tower rules shipped with cfn-guard, as a policy-validation plugin. Its findings carry no

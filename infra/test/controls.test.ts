@@ -70,6 +70,7 @@ describe.each(STAGE_NAMES)('Control Tower proactive controls (%s)', (stage) => {
         's3_bucket_logging_enabled_check',
         's3_bucket_object_lock_enabled_check',
         's3_event_notifications_enabled_check',
+        'sqs_dlq_check',
       ].sort(),
     );
   });
