@@ -27,7 +27,7 @@ const MEMORY_NAMESPACE = `${METRICS_NAMESPACE}/MaxMemoryUsedMB`;
 /** Where the bundled copy of the root weights.yaml sits in the deployment package. */
 const WEIGHTS_PATH = '/var/task/weights.yaml';
 
-export type ServiceName = 'score-api' | 'batch' | 'context-refresh';
+export type ServiceName = 'score-api' | 'batch' | 'context-refresh' | 'authorizer';
 
 /** The handler file of a service, by the layout the functions follow. */
 export function handlerEntry(service: ServiceName): string {

@@ -15,8 +15,8 @@ import { startTestRuntime } from './support/runtime.js';
  * that the document accepts what the handler scores and refuses the bad bodies it can describe.
  */
 
-const MAIN_KEY: ApiKey = { name: 'main', value: 'er_test_contract_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
-const SLOW_KEY: ApiKey = { name: 'slow', value: 'er_test_contract_slow_0123456789', rate_limit: 0.001, burst_limit: 1 };
+const MAIN_KEY: ApiKey = { name: 'main', tenant: 'acme', value: 'er_test_contract_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
+const SLOW_KEY: ApiKey = { name: 'slow', tenant: 'acme', value: 'er_test_contract_slow_0123456789', rate_limit: 0.001, burst_limit: 1 };
 
 const hybridRequest = JSON.parse(readFileSync(new URL('../../../examples/hybrid.jsonl', import.meta.url), 'utf8').split('\n')[0]!) as object;
 

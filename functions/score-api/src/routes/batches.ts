@@ -5,11 +5,11 @@ import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 import { batchSummary } from './batch-summary.js';
 
 /** GET /batches/{batch_id}[?scores=true&limit=&cursor=]: the batch record, optionally with a page of its scores. */
-export async function readBatch({ event, params }: RouteRequest, { store }: Service): Promise<Reply> {
+export async function readBatch({ event, params }: RouteRequest, { store }: TenantService): Promise<Reply> {
   const batchId = params.batch_id!;
   const { scores, limit, cursor } = readQuery(BatchQuerySchema, event);
   const record = await store.getBatch(batchId);

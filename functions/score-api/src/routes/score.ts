@@ -6,14 +6,14 @@ import { notFound, unprocessable } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 
 /**
  * POST /score[?verbose=true]: scores one company with the current context, stores the payload (and the
  * input, when the reservoir samples it), answers with it. With `?context=<version>` it re-scores with
  * that published context instead and stores nothing: the answer reproduces a payload scored with it.
  */
-export async function scoreCompany({ event }: RouteRequest, { scoring, store, sampler, logger, metrics }: Service): Promise<Reply> {
+export async function scoreCompany({ event }: RouteRequest, { scoring, store, sampler, logger, metrics }: TenantService): Promise<Reply> {
   const query = readQuery(ScoreQuerySchema, event);
   const checked = validateCompany(readJsonBody(event, BODY_LIMIT_BYTES));
   if (!checked.ok) throw unprocessable('The company record is invalid: fix the fields listed in issues.', checked.issues);

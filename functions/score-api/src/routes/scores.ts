@@ -3,12 +3,12 @@ import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 
 const noScores = (companyId: string) => notFound(`No score is stored for company_id ${JSON.stringify(companyId)}: score it with POST /score first.`);
 
 /** GET /scores/{company_id}[?history=true&limit=&cursor=]: the latest payload, or the history newest first. */
-export async function readScores({ event, params }: RouteRequest, { store, logger }: Service): Promise<Reply> {
+export async function readScores({ event, params }: RouteRequest, { store, logger }: TenantService): Promise<Reply> {
   const companyId = params.company_id!;
   logger.appendKeys({ company_id: companyId });
   const { history, limit, cursor } = readQuery(ScoresQuerySchema, event);

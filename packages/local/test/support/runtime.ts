@@ -28,7 +28,7 @@ export async function startTestRuntime(keys?: ApiKey[], functionEnv: RuntimeOpti
     const { json, headers, ...rest } = init;
     return fetch(`${runtime.url}${path}`, {
       ...rest,
-      headers: { 'x-api-key': runtime.apiKey.value, ...(json !== undefined && { 'content-type': 'application/json' }), ...headers },
+      headers: { 'x-api-key': (keys?.[0] ?? runtime.apiKey).value, ...(json !== undefined && { 'content-type': 'application/json' }), ...headers },
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   };
