@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { ApiKey } from '../src/api-keys.js';
 import { company } from './support/company-record.js';
-import { startTestRuntime } from './support/runtime.js';
+import { healthOnceItIs, startTestRuntime } from './support/runtime.js';
 
 /**
  * Contract tests: good and bad requests to `pnpm start`'s runtime, each answer checked against the
@@ -179,6 +179,8 @@ describe('when the table is down', () => {
 
   it('503: the error body with Retry-After, and /healthz its unhealthy answer', async () => {
     expect(await exchange('getStats')).toMatchObject({ status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE' } } });
+    // /healthz answered 200 a moment ago and keeps that answer up to 10 s.
+    await healthOnceItIs(service.runtime.url, 503);
     expect(await exchange('getHealth', { apiKey: null })).toMatchObject({ status: 503, body: { status: 'unavailable' } });
   });
 });

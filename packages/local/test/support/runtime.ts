@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiKey } from '../../src/api-keys.js';
+import { HEALTH_CHECK_TTL_MS } from '@echo-ridge/score-api';
 import { startRuntime, type RuntimeOptions } from '../../src/runtime.js';
 
 export type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] }; request_id: string };
@@ -33,4 +34,18 @@ export async function startTestRuntime(keys?: ApiKey[], functionEnv: RuntimeOpti
     });
   };
   return { runtime, api, gatewayLog, refreshLog };
+}
+
+/**
+ * The first /healthz answer with `status` (the function keeps its health answer HEALTH_CHECK_TTL_MS,
+ * so a change shows within that time); fails when none came a few seconds after it.
+ */
+export async function healthOnceItIs(url: string, status: number): Promise<Response> {
+  const deadline = Date.now() + HEALTH_CHECK_TTL_MS + 5_000;
+  for (;;) {
+    const response = await fetch(`${url}/healthz`);
+    if (response.status === status || Date.now() > deadline) return response;
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
