@@ -20,4 +20,4 @@ export * from './reservoir.js';
 export * from './scorer-source.js';
 export * from './tenant.js';
 export * from './api-key-tenants.js';
-export { API_KEY_PREFIX, TENANT_PREFIX } from './keys.js';
+export { API_KEY_PREFIX, TENANT_PREFIX, tenantBatchMembers } from './keys.js';
