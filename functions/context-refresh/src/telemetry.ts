@@ -26,8 +26,9 @@ export function reportRefresh(report: RefreshReport, logger: Logger, metrics: Me
   }
 
   const { drift_alerts, ...summary } = report;
-  if (report.outcome === 'published') logger.info('context published', summary);
-  else logger.warn('context kept', summary);
+  // A kept context is the normal state of a stage with little traffic, and the ContextStale alarm is
+  // what says when it matters: INFO, so that a WARN in the log stays worth reading.
+  logger.info(report.outcome === 'published' ? 'context published' : 'context kept', summary);
   if (drift_alerts === null) logger.info('drift not checked: the current context was not fitted on a stored sample');
   for (const alert of drift_alerts ?? []) logger[alert.severity === 'critical' ? 'error' : 'warn']('drift alert', { alert });
 }

@@ -101,6 +101,6 @@ describe('refresh telemetry', () => {
     expect(documents).toContainEqual({ metrics: { ContextNotPublished: 1 }, dimensions: { service: 'staging-echo-ridge-context-refresh', reason: 'kept' } });
     expect(documents).toContainEqual({ metrics: { SampledCompanies: 12, ContextPublished: 0, NormContextAgeHours: 30.5 }, dimensions: { service: 'staging-echo-ridge-context-refresh' } });
     expect(documents.some((doc) => 'DriftAlerts' in doc.metrics)).toBe(false);
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'context kept', reason }));
+    expect(logs()).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'context kept', reason }));
   });
 });

@@ -3,5 +3,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// The Node check runs before the CLI is loaded: on another Node its imports would fail at link time.
+const { exitOnWrongNode, muteSqliteExperimentalWarning } = await import('@echo-ridge/local/node-runtime');
+exitOnWrongNode();
+muteSqliteExperimentalWarning();
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { createHandler } from '@echo-ridge/batch';
 import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { BATCH_FUNCTION } from './batch-function.js';
@@ -7,8 +7,13 @@ import { LOCAL_AWS } from './dynamodb-local.js';
 import { ensureBatchResources, s3Client, sqsClient, startFauxqsServer, type BatchResources, type Fauxqs } from './fauxqs.js';
 import { startInbox, type Inbox } from './inbox.js';
 import { startS3ToSqsBridge } from './s3-sqs-bridge.js';
+import type { SandboxFaults } from './fault-policy.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { startSqsPoller } from './sqs-poller.js';
+import { SandboxCrashError, startWorkerSandbox } from './worker-sandbox.js';
+
+/** The stack's handler file of the batch function, which each sandbox imports as Lambda does. */
+const BATCH_HANDLER_MODULE = createRequire(import.meta.url).resolve('@echo-ridge/batch/handler');
 
 /** The environment the stack gives the batch function, pointed at the emulators. */
 export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpoint: string; tableName: string; queueUrl: string }): Record<string, string> {
@@ -30,10 +35,14 @@ export function batchFunctionEnv(target: { dynamoDbEndpoint: string; fauxqsEndpo
 export interface BatchRuntimeOptions {
   dynamoDbEndpoint: string;
   tableName: string;
+  /** Keep fauxqs's queues and objects in this directory; in memory when absent. */
+  persistDir?: string;
   /** Watch these folders (relative to the working directory); no inbox without them. */
   inbox?: { inboxDir: string; outboxDir: string };
   /** Added to (or overriding) the function's environment, e.g. a smaller CHUNK_BYTES. */
   functionEnv?: Record<string, string>;
+  /** Faults on the batch function's calls and invocations (`--faults`, crash points); none when absent. */
+  faults?: SandboxFaults;
   /** See PollerOptions.retryAfterSeconds; unset, failed messages wait out the visibility timeout as on AWS. */
   retryAfterSeconds?: number;
   log?: (line: string) => void;
@@ -60,7 +69,7 @@ export interface BatchRuntime {
  */
 export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<BatchRuntime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const fauxqs = await startFauxqsServer();
+  const fauxqs = await startFauxqsServer({ persistDir: options.persistDir });
   const stops: (() => Promise<void>)[] = [() => fauxqs.stop()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -82,7 +91,20 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       return Promise.resolve();
     });
     const functionEnv = { ...batchFunctionEnv({ dynamoDbEndpoint: options.dynamoDbEndpoint, fauxqsEndpoint: fauxqs.endpoint, tableName: options.tableName, queueUrl: resources.queueUrl }), ...options.functionEnv };
-    const pool = createSandboxPool<SQSEvent, SQSBatchResponse>(() => createHandler(functionEnv), { ...BATCH_FUNCTION, region: LOCAL_AWS.region });
+    const settings = { ...BATCH_FUNCTION, region: LOCAL_AWS.region };
+    // Each sandbox is a worker thread, so that a timeout or a crash stops its code as Lambda does.
+    const pool = createSandboxPool<SQSEvent, SQSBatchResponse>(
+      () =>
+        startWorkerSandbox<SQSEvent, SQSBatchResponse>({
+          module: BATCH_HANDLER_MODULE,
+          exportName: 'handler',
+          settings: { functionName: settings.functionName, region: settings.region, memoryLimitInMB: settings.memoryLimitInMB, timeoutMs: settings.timeoutMs },
+          env: functionEnv,
+          emulators: { dynamodb: options.dynamoDbEndpoint, s3: fauxqs.endpoint, sqs: fauxqs.endpoint },
+          faults: options.faults,
+        }),
+      { ...settings, diedOf: (error) => error instanceof SandboxCrashError },
+    );
     const poller = startSqsPoller({
       sqs,
       queueUrl: resources.queueUrl,
@@ -94,6 +116,7 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       retryAfterSeconds: options.retryAfterSeconds,
       onError: (error) => log(`batch function: ${(error as Error).message}`),
     });
+    stops.push(() => pool.stop());
     stops.push(() => poller.stop());
     const bridge = startS3ToSqsBridge({
       s3,

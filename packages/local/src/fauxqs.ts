@@ -1,19 +1,29 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startFauxqs } from 'fauxqs';
 import { LOCAL_AWS } from './dynamodb-local.js';
 
-/**
- * fauxqs (S3 and SQS in one Node server) in this process. Version 1.9.2 is pinned: later versions
- * import `node:sqlite` at load time, which Node 20 does not have.
- */
+/** fauxqs (S3 and SQS in one Node server) in this process. */
 export interface Fauxqs {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-export async function startFauxqsServer(): Promise<Fauxqs> {
-  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_AWS.region });
+export interface FauxqsOptions {
+  /**
+   * Keep queues, messages and objects here across restarts; in memory when absent. Queues go to
+   * fauxqs's SQLite file, objects to plain files under `objects/`, so that batch files of hundreds of
+   * megabytes do not bloat the database and can be read as they are.
+   */
+  persistDir?: string;
+}
+
+export async function startFauxqsServer(options: FauxqsOptions = {}): Promise<Fauxqs> {
+  const persistence = options.persistDir === undefined ? {} : { dataDir: options.persistDir, s3StorageDir: join(options.persistDir, 'objects') };
+  if (persistence.s3StorageDir !== undefined) await mkdir(persistence.s3StorageDir, { recursive: true });
+  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, defaultRegion: LOCAL_AWS.region, ...persistence });
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 

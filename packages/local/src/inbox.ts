@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,7 +13,9 @@ import type { BatchRun } from '@echo-ridge/store';
  * The local drop folder: a JSONL file that lands in the inbox is uploaded to incoming/ as a user
  * would upload it, and once its batch has ended its results and errors are copied to the outbox as
  * `<name>.results.jsonl` and `<name>.errors.jsonl` (the errors file always, empty when every line
- * was scored), with a one-line summary.
+ * was scored), with a one-line summary. An outbox file appears only whole: each is written under a
+ * hidden temporary name in the outbox and renamed (atomic within one file system), and the summary is
+ * printed once both are in place, so a script that waits for a file never reads half of it.
  */
 
 export interface InboxOptions {
@@ -83,15 +86,21 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
     return undefined;
   }
 
-  async function copyOut(key: string, target: string): Promise<void> {
+  /** Downloads an output to a hidden temporary file beside its final name, and returns that file. */
+  async function download(key: string, target: string): Promise<string> {
+    const partial = join(outboxDir, `.${basename(target)}.${randomUUID()}.partial`);
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      await pipeline(object.Body as Readable, createWriteStream(target));
+      await pipeline(object.Body as Readable, createWriteStream(partial));
     } catch (error) {
       // A batch that failed before scoring has no outputs; its outbox files are empty.
-      if ((error as Error).name !== 'NoSuchKey') throw error;
-      await writeFile(target, '');
+      if ((error as Error).name !== 'NoSuchKey') {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      await writeFile(partial, '');
     }
+    return partial;
   }
 
   async function handle(name: string): Promise<void> {
@@ -99,8 +108,18 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
     const run = await waitForEnd(batchId);
     if (!run) return;
     const outputs = outboxNames(name);
-    await copyOut(run.results_key, join(outboxDir, outputs.results));
-    await copyOut(run.errors_key, join(outboxDir, outputs.errors));
+    const targets = [
+      [run.results_key, join(outboxDir, outputs.results)],
+      [run.errors_key, join(outboxDir, outputs.errors)],
+    ] as const;
+    const partials: string[] = [];
+    try {
+      for (const [key, target] of targets) partials.push(await download(key, target));
+    } catch (error) {
+      await Promise.all(partials.map((partial) => rm(partial, { force: true })));
+      throw error;
+    }
+    for (const [i, [, target]] of targets.entries()) await rename(partials[i]!, target);
     finished.set(name, run);
     log(summaryLine(`inbox/${name}`, run));
   }

@@ -7,6 +7,9 @@ import { scoreApiResources } from './api-resources.js';
 import { startBatchRuntime, type BatchRuntime, type BatchRuntimeOptions } from './batch-runtime.js';
 import { contextRefreshEnv, startContextRefreshSchedule, type ContextRefreshSchedule } from './context-refresh-runtime.js';
 import { startGateway } from './gateway.js';
+import { endpointEnv, startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { randomFaults } from './fault-policy.js';
+import { faultsOn, NO_FAULTS, type FaultSpec } from './fault-spec.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
 
@@ -29,7 +32,7 @@ export interface RuntimeOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Keep DynamoDB Local's data in this directory; in memory when absent. */
+  /** Keep the data in this directory (DynamoDB Local's under it, fauxqs's in `fauxqs/`); in memory when absent. */
   persistDir?: string;
   keysFile?: string;
   /** Added to (or overriding) the function's environment. */
@@ -38,6 +41,8 @@ export interface RuntimeOptions {
   log?: (message: string) => void;
   /** The batch side: the inbox and outbox folders (none unless given), the batch function's environment. */
   batch?: Pick<BatchRuntimeOptions, 'inbox' | 'functionEnv' | 'retryAfterSeconds' | 'log'>;
+  /** `--faults`: failures injected on the functions' calls to the emulators, and batch invocations killed; none when absent. */
+  faults?: FaultSpec;
   /** The context refresh: added to (or overriding) its environment, and where its outcome is reported. */
   contextRefresh?: { functionEnv?: Record<string, string>; log?: (message: string) => void };
 }
@@ -66,6 +71,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const dynamoDb = await startDynamoDbLocal({ dbPath: options.persistDir });
   let batch: BatchRuntime | undefined;
   let contextRefresh: ContextRefreshSchedule | undefined;
+  let scoreProxy: FaultProxy | undefined;
+  const faults = options.faults ?? NO_FAULTS;
   try {
     await ensureScoreTable(dynamoDb.endpoint, DEFAULT_TABLE_NAME);
     // What the Lambda runtime puts in the process environment, where the SDK and Powertools read it:
@@ -75,13 +82,24 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
-    batch = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: DEFAULT_TABLE_NAME, ...options.batch });
+    batch = await startBatchRuntime({
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      tableName: DEFAULT_TABLE_NAME,
+      persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir, 'fauxqs'),
+      ...(faultsOn(faults) && { faults: randomFaults(faults) }),
+      ...options.batch,
+    });
+    const emulators = { dynamodb: dynamoDb.endpoint, s3: batch.fauxqs.endpoint, sqs: batch.fauxqs.endpoint };
+    if (faultsOn(faults)) {
+      // The score function's calls meet the same faults; `crash` is for batch invocations only.
+      const calls = randomFaults({ ...faults, crash: 0 }).invocation();
+      scoreProxy = await startFaultProxy({ targets: emulators, judge: (request) => calls.judge(request) });
+    }
     const functionEnv = {
       TABLE_NAME: DEFAULT_TABLE_NAME,
       BUCKET_NAME: batch.bucket,
       AWS_REGION: LOCAL_AWS.region,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-      AWS_ENDPOINT_URL_S3: batch.fauxqs.endpoint,
+      ...endpointEnv(scoreProxy?.endpoints ?? emulators),
       // Every input goes to the reservoir, so that a few hundred companies scored here are enough for a refresh.
       SAMPLE_RATE: '1',
       POWERTOOLS_SERVICE_NAME: 'score-api',
@@ -118,12 +136,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       contextRefresh,
       async stop() {
         await gateway.close();
+        await scoreProxy?.close();
         await contextRefresh?.stop();
         await batch?.stop();
         await dynamoDb.stop();
       },
     };
   } catch (error) {
+    await scoreProxy?.close();
     await contextRefresh?.stop();
     await batch?.stop();
     await dynamoDb.stop();

@@ -3,6 +3,14 @@ import { createLambdaContext, type FunctionSettings } from './lambda-context.js'
 
 export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
+/** A sandbox that can be ended wherever its code is (a worker thread); a bare handler in this process can only be dropped. */
+export interface StoppableSandbox<E, R> {
+  invoke: LambdaHandler<E, R>;
+  stop(): Promise<void>;
+}
+
+type Sandbox<E, R> = LambdaHandler<E, R> | StoppableSandbox<E, R>;
+
 export class InvocationTimeoutError extends Error {
   override readonly name = 'InvocationTimeoutError';
 }
@@ -10,43 +18,48 @@ export class InvocationTimeoutError extends Error {
 export interface SandboxPoolOptions extends FunctionSettings {
   /** Most sandboxes alive at once, like reserved concurrency; further invocations wait for a free one. */
   maxConcurrency: number;
+  /** Whether an invocation's error means its sandbox died (a crash), so that the sandbox is replaced. */
+  diedOf?: (error: unknown) => boolean;
 }
+
+const invokeOn = <E, R>(sandbox: Sandbox<E, R>, event: E, context: Context) => (typeof sandbox === 'function' ? sandbox(event, context) : sandbox.invoke(event, context));
 
 /**
  * Runs invocations the way Lambda does: each sandbox (one handler instance, made by `createSandbox`,
  * with its own logger and metrics) serves one invocation at a time, and a new sandbox starts cold
- * when all are busy. A sandbox that timed out is discarded, as Lambda discards it.
+ * when all are busy. A sandbox that timed out or died is discarded, as Lambda discards it, and
+ * stopped when it can be, so that the timed-out code stops too.
  */
-export function createSandboxPool<E, R>(createSandbox: () => LambdaHandler<E, R>, options: SandboxPoolOptions) {
-  const idle: LambdaHandler<E, R>[] = [];
-  const waiting: { resolve(sandbox: LambdaHandler<E, R>): void; reject(error: unknown): void }[] = [];
+export function createSandboxPool<E, R>(createSandbox: () => Sandbox<E, R> | Promise<Sandbox<E, R>>, options: SandboxPoolOptions) {
+  const idle: Sandbox<E, R>[] = [];
+  const waiting: { resolve(sandbox: Sandbox<E, R>): void; reject(error: unknown): void }[] = [];
   let alive = 0;
 
   /** A sandbox whose initialisation throws never becomes alive: like Lambda, the next invocation tries again. */
-  const start = (): LambdaHandler<E, R> => {
-    const sandbox = createSandbox();
+  const start = async (): Promise<Sandbox<E, R>> => {
     alive += 1;
-    return sandbox;
+    try {
+      return await createSandbox();
+    } catch (error) {
+      alive -= 1;
+      throw error;
+    }
   };
 
-  const acquire = async (): Promise<LambdaHandler<E, R>> =>
+  const acquire = async (): Promise<Sandbox<E, R>> =>
     idle.pop() ?? (alive < options.maxConcurrency ? start() : new Promise((resolve, reject) => waiting.push({ resolve, reject })));
 
-  const release = (sandbox: LambdaHandler<E, R>) => {
+  const release = (sandbox: Sandbox<E, R>) => {
     const next = waiting.shift();
     if (next) next.resolve(sandbox);
     else idle.push(sandbox);
   };
 
-  const discard = () => {
+  const discard = async (sandbox: Sandbox<E, R>) => {
+    if (typeof sandbox !== 'function') await sandbox.stop().catch(() => undefined);
     alive -= 1;
     const next = waiting.shift();
-    if (!next) return;
-    try {
-      next.resolve(start());
-    } catch (error) {
-      next.reject(error);
-    }
+    if (next) start().then((fresh) => next.resolve(fresh), (error: unknown) => next.reject(error));
   };
 
   return {
@@ -57,16 +70,20 @@ export function createSandboxPool<E, R>(createSandbox: () => LambdaHandler<E, R>
         timer = setTimeout(() => reject(new InvocationTimeoutError(`the function timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
       });
       try {
-        const result = await Promise.race([sandbox(event, createLambdaContext(options)), timeout]);
+        const result = await Promise.race([invokeOn(sandbox, event, createLambdaContext(options)), timeout]);
         release(sandbox);
         return result;
       } catch (error) {
-        if (error instanceof InvocationTimeoutError) discard();
+        if (error instanceof InvocationTimeoutError || options.diedOf?.(error)) await discard(sandbox);
         else release(sandbox);
         throw error;
       } finally {
         clearTimeout(timer);
       }
+    },
+    /** Stops every idle sandbox that can be stopped (busy ones end with their invocation's caller). */
+    async stop(): Promise<void> {
+      await Promise.all(idle.splice(0).flatMap((sandbox) => (typeof sandbox === 'function' ? [] : [sandbox.stop()])));
     },
   };
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { BatchRuntime } from '../src/batch-runtime.js';
 import { sqsClient } from '../src/fauxqs.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
-import { EXAMPLE_LINES } from './support/companies.js';
+import { companyLines, EXAMPLE_LINES } from './support/companies.js';
 import { useEmulatorCredentials } from './support/emulators.js';
 
 /** `pnpm start`'s runtime on free ports, with its inbox and outbox in a temporary folder and failed messages retried at once. */
@@ -15,6 +16,8 @@ let batch: BatchRuntime;
 let sqs: SQSClient;
 let folder: string;
 const logged: string[] = [];
+/** What the outbox held when each line was logged. */
+const outboxAtLog = new Map<string, string[]>();
 
 beforeAll(async () => {
   useEmulatorCredentials();
@@ -28,7 +31,10 @@ beforeAll(async () => {
       inbox: { inboxDir: join(folder, 'inbox'), outboxDir: join(folder, 'outbox') },
       functionEnv: { LOG_LEVEL: 'SILENT' },
       retryAfterSeconds: 0,
-      log: (line) => logged.push(line),
+      log: (line) => {
+        logged.push(line);
+        outboxAtLog.set(line, readdirSync(join(folder, 'outbox')));
+      },
     },
   });
   batch = runtime.batch;
@@ -99,5 +105,34 @@ describe('pnpm start: the batch pipeline beside the API', () => {
         failure_reason: null,
       },
     });
+  });
+
+  it('never shows a partial outbox file: each appears whole, both before the summary line', async () => {
+    const inbox = batch.inbox!;
+    const lines = [...companyLines(6_000, 'whole')];
+    lines.splice(3_000, 0, '{"company_id": "cut\n');
+    // Every name the outbox shows, read the moment it shows: its line count then.
+    const seen: { name: string; lines: number }[] = [];
+    const watcher: FSWatcher = watch(inbox.outboxDir, (_event, name) => {
+      if (!name || name.startsWith('.') || !name.startsWith('whole.')) return;
+      try {
+        seen.push({ name, lines: readFileSync(join(inbox.outboxDir, name), 'utf8').split('\n').filter(Boolean).length });
+      } catch {
+        // Gone again between the event and the read: nothing was shown.
+      }
+    });
+    try {
+      await writeFile(join(inbox.inboxDir, 'whole.jsonl'), lines.join(''));
+      const run = await until(() => Promise.resolve(inbox.finished.get('whole.jsonl')));
+      expect(run).toMatchObject({ status: 'completed', total: 6_001, successful: 6_000, failed: 1 });
+    } finally {
+      watcher.close();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    const whole = { 'whole.results.jsonl': 6_000, 'whole.errors.jsonl': 1 } as Record<string, number>;
+    for (const shown of seen) expect(shown.lines).toBe(whole[shown.name]);
+    const summary = logged.find((line) => line.startsWith('inbox/whole.jsonl:'))!;
+    expect(outboxAtLog.get(summary)).toEqual(expect.arrayContaining(['whole.results.jsonl', 'whole.errors.jsonl']));
+    expect(readdirSync(inbox.outboxDir).filter((name) => name.includes('.partial'))).toEqual([]);
   });
 });

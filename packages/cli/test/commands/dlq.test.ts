@@ -48,7 +48,7 @@ afterAll(() => {
   process.env = savedEnv;
 });
 
-// fauxqs (1.9.2) answers ReceiveMessage with the system attributes the listing shows, but not
+// fauxqs (2.4.1) answers ReceiveMessage with the system attributes the listing shows, but not
 // StartMessageMoveTask, ListMessageMoveTasks or CancelMessageMoveTask: redrive is tested on a mocked client.
 describe('echo-ridge dlq list on fauxqs', () => {
   const MAX_RECEIVE_COUNT = 3;
