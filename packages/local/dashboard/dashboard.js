@@ -23,7 +23,7 @@ function columns(data) {
   return [times.map((time) => time / 1000), ...rows];
 }
 
-/** Runbook thresholds as dashed lines across the plot, labelled at the left. */
+/** Runbook thresholds as dashed lines across the plot, labelled at the right. */
 function thresholdPlugin(annotations) {
   return {
     hooks: {
@@ -35,13 +35,14 @@ function thresholdPlugin(annotations) {
           ctx.fillStyle = '#d13212';
           ctx.setLineDash([6, 4]);
           ctx.font = `${11 * devicePixelRatio}px system-ui`;
+          ctx.textAlign = 'right';
           for (const line of annotations) {
             const y = u.valToPos(line.value, 'y', true);
             ctx.beginPath();
             ctx.moveTo(bbox.left, y);
             ctx.lineTo(bbox.left + bbox.width, y);
             ctx.stroke();
-            ctx.fillText(`${line.label} (${line.value})`, bbox.left + 4, y - 3);
+            ctx.fillText(`${line.label} (${line.value})`, bbox.left + bbox.width - 4, y - 3);
           }
           ctx.restore();
         },
@@ -55,10 +56,24 @@ function latest(series) {
   return value ? value[1] : null;
 }
 
+function highest(series) {
+  const values = series.points.map(([, v]) => v).filter((v) => v !== null);
+  return values.length === 0 ? null : Math.max(...values);
+}
+
+const shown = (value) => (value === null ? '–' : String(Math.round(value * 100) / 100));
+
+/** Each line's latest value and its highest over the window shown. */
 function legendRows(widget) {
   return widget.data.map((series) => {
-    const value = latest(series);
-    return element('tr', { 'data-series': series.label, 'data-latest': value === null ? '' : String(value) }, element('td', {}, series.label), element('td', { class: 'number' }, value === null ? '–' : String(Math.round(value * 100) / 100)));
+    const [last, max] = [latest(series), highest(series)];
+    return element(
+      'tr',
+      { 'data-series': series.label, 'data-latest': last === null ? '' : String(last), 'data-max': max === null ? '' : String(max) },
+      element('td', {}, series.label),
+      element('td', { class: 'number', title: 'latest' }, shown(last)),
+      element('td', { class: 'number', title: 'highest shown' }, `max ${shown(max)}`),
+    );
   });
 }
 
@@ -103,8 +118,9 @@ function render(state) {
   summary.replaceChildren(
     ...state.alarms.map((alarm) => {
       const badge = stateBadge(alarm.state);
-      badge.textContent = `${alarm.name.replace(/^.*-echo-ridge-/, '')}${alarm.notifies.includes('Page') ? ' (pages)' : ''}`;
-      badge.setAttribute('title', `${alarm.name}: ${alarm.state} since ${alarm.since}`);
+      const topics = alarm.notifies.map((topic) => topic.replace(/^.*-echo-ridge-/, ''));
+      badge.textContent = `${alarm.name.replace(/^.*-echo-ridge-/, '')}${topics.length > 0 ? ` → ${topics.join(', ')}` : ''}`;
+      badge.setAttribute('title', `${alarm.name}: ${alarm.state} since ${alarm.since}${alarm.notifies.length > 0 ? `; notifies ${alarm.notifies.join(', ')}` : ''}`);
       badge.setAttribute('data-alarm', alarm.name);
       badge.setAttribute('data-state', alarm.state);
       return badge;

@@ -7,7 +7,7 @@ export interface AlarmStatus {
   state: AlarmState;
   /** When the alarm entered its state (ISO 8601); the first evaluation when it never changed. */
   since: string;
-  /** Topic logical ids it notifies on ALARM: `Page` is the pager. */
+  /** The topics it notifies on ALARM, by name (`prod-echo-ridge-page` is the pager). */
   notifies: readonly string[];
 }
 
@@ -32,7 +32,7 @@ export function alarmStates(view: StackView, datapoints: readonly Datapoint[], n
   const result = replay(view.alarms, datapoints, { start, end });
   return result.alarms.map((alarm) => {
     const last = alarm.transitions.at(-1);
-    return { name: alarm.name, type: alarm.type, state: last?.state ?? 'INSUFFICIENT_DATA', since: last?.timestamp ?? new Date(start).toISOString(), notifies: alarm.notifies };
+    return { name: alarm.name, type: alarm.type, state: last?.state ?? 'INSUFFICIENT_DATA', since: last?.timestamp ?? new Date(start).toISOString(), notifies: alarm.notifies.map((target) => view.topicName(target)) };
   });
 }
 

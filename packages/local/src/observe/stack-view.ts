@@ -23,8 +23,10 @@ export interface StackView {
   widgets: Widget[];
   /** How often the stack's canary runs, in ms. */
   canaryRateMs: number;
-  /** The stack's names for the local runtime's names (see `stackNames`). */
+  /** The stack's names for the local runtime's names (see `translator`). */
   translate(datapoint: Datapoint): Datapoint;
+  /** The name of a topic an alarm notifies, from its logical id (an ARN stays as it is). */
+  topicName(target: string): string;
 }
 
 const ResourcesSchema = v.record(v.string(), v.object({ Type: v.string(), Properties: v.optional(v.record(v.string(), v.unknown()), {}) }));
@@ -89,10 +91,15 @@ function dashboardWidgets(resources: Resources): Widget[] {
   });
 }
 
-/** Every physical name the template gives a resource (its `…Name` properties), and the service name of every function's metrics. */
+/**
+ * Every physical name the template gives a resource a metric can be about (its `…Name` properties;
+ * alarms and dashboards watch metrics, no metric is about them), and the service name of every
+ * function's metrics.
+ */
 function stackNames(resources: Resources): Set<string> {
   const names = new Set<string>();
   for (const resource of Object.values(resources)) {
+    if (resource.Type.startsWith('AWS::CloudWatch::')) continue;
     for (const [property, value] of Object.entries(resource.Properties)) if (property.endsWith('Name') && typeof value === 'string') names.add(value);
     const variables = (resource.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
     if (typeof variables?.POWERTOOLS_SERVICE_NAME === 'string') names.add(variables.POWERTOOLS_SERVICE_NAME);
@@ -112,7 +119,8 @@ function translator(resources: Resources): (datapoint: Datapoint) => Datapoint {
   const stackName = (value: string) => {
     let name = known.get(value);
     if (name === undefined) {
-      const matches = names.filter((candidate) => candidate.endsWith(`-${value}`));
+      // Paths (a log group's `/aws/lambda/<function>`) name where something is kept, not what it is.
+      const matches = names.filter((candidate) => candidate.endsWith(`-${value}`) && !candidate.includes('/'));
       name = matches.length === 1 ? matches[0]! : value;
       known.set(value, name);
     }
@@ -138,5 +146,9 @@ export function readStackView(template: unknown): StackView {
     widgets: dashboardWidgets(resources),
     canaryRateMs: rateMs(String(schedule?.Expression)),
     translate: translator(resources),
+    topicName: (target) => {
+      const name = resources[target]?.Properties.TopicName;
+      return typeof name === 'string' ? name : target;
+    },
   };
 }
