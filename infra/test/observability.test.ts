@@ -77,27 +77,54 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
     });
   });
 
-  it('HighErrorRate: 5xx above 0.1 % of requests for 2 minutes pages', () => {
+  /** Critical alarms page in prod; staging pages nobody and opens tickets instead. */
+  const critical: Topic = stage === 'prod' ? 'page' : 'ticket';
+  const customer = (id: string) => `IF((requests${id} - canary_requests${id}) >= `;
+  const route = (method: string, resource: string) => ({ ...api(), Method: method, Resource: resource });
+  const silent = (props: AlarmProps) => {
+    expect(props.AlarmActions).toBeUndefined();
+    expect(props.OKActions).toBeUndefined();
+  };
+  const INTERACTIVE = [
+    ['POST', '/score', 'post_score'],
+    ['POST', '/score/hybrid', 'post_score_hybrid'],
+    ['GET', '/scores/{company_id}', 'get_scores_company_id'],
+    ['GET', '/batches/{batch_id}', 'get_batches_batch_id'],
+    ['GET', '/stats', 'get_stats'],
+  ] as const;
+
+  it('HighErrorRate: 5xx above 0.1 % of customer requests (the canary left out, at least 100) over 5 minutes opens a ticket', () => {
     const props = alarm('HighErrorRate');
-    fires(props, 0.1, 60, 2);
-    expect(expression(props)).toBe('100 * errors / requests');
-    expect(stat(props, 'errors')).toEqual(['AWS/ApiGateway', '5XXError', 'Sum', 60, api()]);
-    expect(stat(props, 'requests')).toEqual(['AWS/ApiGateway', 'Count', 'Sum', 60, api()]);
+    fires(props, 0.1, 300, 1);
+    expect(expression(props)).toBe(`${customer('')}100, 100 * (errors - canary_errors) / (requests - canary_requests), 0)`);
+    expect(stat(props, 'errors')).toEqual(['AWS/ApiGateway', '5XXError', 'Sum', 300, api()]);
+    expect(stat(props, 'requests')).toEqual(['AWS/ApiGateway', 'Count', 'Sum', 300, api()]);
+    expect(stat(props, 'canary_errors')).toEqual(['AWS/ApiGateway', '5XXError', 'Sum', 300, route('GET', '/healthz')]);
+    expect(stat(props, 'canary_requests')).toEqual(['AWS/ApiGateway', 'Count', 'Sum', 300, route('GET', '/healthz')]);
     expect(props.TreatMissingData).toBe('notBreaching');
-    routedTo(props, 'page');
+    routedTo(props, 'ticket');
   });
 
   it.each([
-    ['HighLatencyP99', 'p99', 150, 'page'],
-    ['HighLatencyP95', 'p95', 100, 'ticket'],
-  ] as const)('%s: API latency %s above %d ms for 3 minutes', (alarmName, percentile, threshold, topic) => {
+    ['HighLatencyP99', 'p99', 150],
+    ['HighLatencyP95', 'p95', 100],
+  ] as const)('%s: latency %s of the slowest interactive route (50 requests at least, POST /score/batch left out) above %d ms over 5 minutes', (alarmName, percentile, threshold) => {
     const props = alarm(alarmName);
-    fires(props, threshold, 60, 3);
-    expect(stat(props, 'm1')).toEqual(['AWS/ApiGateway', 'Latency', percentile, 60, api()]);
-    routedTo(props, topic);
+    fires(props, threshold, 300, 1);
+    expect(expression(props)).toBe(`MAX([${INTERACTIVE.map(([, , id]) => `IF(count_${id} >= 50, ${percentile}_${id}, 0)`).join(', ')}])`);
+    for (const [method, resource, id] of INTERACTIVE) {
+      expect(stat(props, `count_${id}`)).toEqual(['AWS/ApiGateway', 'Count', 'Sum', 300, route(method, resource)]);
+      expect(stat(props, `${percentile}_${id}`)).toEqual(['AWS/ApiGateway', 'Latency', percentile, 300, route(method, resource)]);
+    }
+    if (alarmName === 'HighLatencyP95') routedTo(props, 'ticket');
+    else silent(props);
   });
 
-  it('ServiceDown: a /healthz canary every minute; two failed or missing runs page', () => {
+  it('turns on per-route metrics on the API stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1', MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', MetricsEnabled: true })]) });
+  });
+
+  it('ServiceDown: a /healthz canary every minute; two failed or missing runs set it off', () => {
     template.hasResourceProperties('AWS::Synthetics::Canary', {
       Name: name('healthz'),
       RuntimeVersion: 'syn-nodejs-puppeteer-13.0',
@@ -110,31 +137,70 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
     expect(stat(props, 'm1')).toEqual(['CloudWatchSynthetics', 'SuccessPercent', 'Average', 60, { CanaryName: { Ref: expect.stringMatching(/^ObservabilityHealthz/) } }]);
     expect(props.TreatMissingData).toBe('breaching');
     fires(props, 100, 60, 2, 'LessThanThreshold');
-    routedTo(props, 'page');
+    silent(props);
   });
 
   it.each([
-    ['Fast', 14.4, 3600, 300, 'page'],
-    ['Slow', 6, 6 * 3600, 1800, 'page'],
-    ['Page', 10, 3 * 3600, 900, 'page'],
-    ['Ticket', 2, 24 * 3600, 2 * 3600, 'ticket'],
-  ] as const)('BurnRate%s: burn above %d× over the long and the short window alike', (rule, factor, longSeconds, shortSeconds, topic) => {
+    ['Fast', 14.4, 3600, 300, 209],
+    ['Slow', 6, 6 * 3600, 1800, 500],
+    ['Page', 10, 3 * 3600, 900, 300],
+    ['Ticket', 2, 24 * 3600, 2 * 3600, 1500],
+  ] as const)('BurnRate%s: burn above %d× over the long and the short window alike, each with enough requests for 3 failures to count', (rule, factor, longSeconds, shortSeconds, minimum) => {
     const windows = [longSeconds, shortSeconds].map((seconds) => {
       const span = seconds % 3600 === 0 ? `${seconds / 3600}h` : `${seconds / 60}m`;
       const props = alarm(`BurnRate${rule}-${span}`);
       expect(props).toMatchObject({ Threshold: factor, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
-      expect(expression(props)).toBe(`errors${span} / requests${span} / 0.001`);
+      expect(expression(props)).toBe(`${customer(span)}${minimum}, (errors${span} - canary_errors${span}) / (requests${span} - canary_requests${span}) / 0.001, 0)`);
       expect(stat(props, `errors${span}`)).toEqual(['AWS/ApiGateway', '5XXError', 'Sum', seconds, api()]);
-      expect(stat(props, `requests${span}`)).toEqual(['AWS/ApiGateway', 'Count', 'Sum', seconds, api()]);
-      // The windows only feed the composite; they notify nobody themselves.
-      expect(props.AlarmActions).toBeUndefined();
+      expect(stat(props, `canary_requests${span}`)).toEqual(['AWS/ApiGateway', 'Count', 'Sum', seconds, route('GET', '/healthz')]);
+      silent(props);
       return Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name(`BurnRate${rule}-${span}`) } }))[0];
     });
     const composite = alarm(`BurnRate${rule}`, 'AWS::CloudWatch::CompositeAlarm');
     expect(composite.AlarmRule).toEqual({
       'Fn::Join': ['', ['(ALARM("', { 'Fn::GetAtt': [windows[0], 'Arn'] }, '") AND ALARM("', { 'Fn::GetAtt': [windows[1], 'Arn'] }, '"))']],
     });
-    routedTo(composite, topic);
+    if (rule === 'Ticket') routedTo(composite, 'ticket');
+    else silent(composite);
+  });
+
+  it('ApiIncident: one page for whichever of ServiceDown, HighLatencyP99 and the critical burn rates fires first', () => {
+    const composite = alarm('ApiIncident', 'AWS::CloudWatch::CompositeAlarm');
+    const id = (alarmName: string, type = 'AWS::CloudWatch::Alarm') => Object.keys(template.findResources(type, { Properties: { AlarmName: name(alarmName) } }))[0];
+    const members = [id('ServiceDown'), id('HighLatencyP99'), ...['Fast', 'Slow', 'Page'].map((rule) => id(`BurnRate${rule}`, 'AWS::CloudWatch::CompositeAlarm'))];
+    const parts = (composite.AlarmRule as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    expect(parts.filter((part) => typeof part !== 'string')).toEqual(members.map((member) => ({ 'Fn::GetAtt': [member, 'Arn'] })));
+    expect(parts.filter((part) => typeof part === 'string').join('|')).toMatch(/^\(ALARM\("\|"\) OR ALARM\("\|"\) OR ALARM\("\|"\) OR ALARM\("\|"\) OR ALARM\("\|"\)\)$/);
+    routedTo(composite, critical);
+  });
+
+  it('CanaryErrors: any failed invocation of the new version, notifying nobody but CodeDeploy', () => {
+    const props = alarm('CanaryErrors');
+    fires(props, 0, 60, 1);
+    expect(props).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum' });
+    silent(props);
+  });
+
+  it.each([
+    ['ClientErrorSpike', 25, 300, 3],
+    ['ThrottleSpike', 5, 300, 3],
+    ['QuotaExceeded', 0, 3600, 1],
+  ] as const)('%s opens a ticket', (alarmName, threshold, period, periods) => {
+    fires(alarm(alarmName), threshold, period, periods);
+    routedTo(alarm(alarmName), 'ticket');
+  });
+
+  it('counts 429s and used-up quotas from the API access log', () => {
+    for (const [metric, pattern] of [
+      ['Throttled', '{ $.status = "429" }'],
+      ['QuotaExceeded', '{ $.errorType = "QUOTA_EXCEEDED" }'],
+    ]) {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        FilterPattern: pattern,
+        LogGroupName: { Ref: Match.stringLikeRegexp('^ApiAccessLogs') },
+        MetricTransformations: [{ MetricNamespace: 'EchoRidge/ApiAccessLog', MetricName: metric, MetricValue: '1' }],
+      });
+    }
   });
 
   it.each([
@@ -161,21 +227,80 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
     routedTo(props, 'ticket');
   });
 
-  it.each([
-    ['DlqNotEmpty', 'batch-dlq', 'ApproximateNumberOfMessagesVisible', 0, 'ticket'],
-    ['BatchBacklog', 'batch', 'ApproximateAgeOfOldestMessage', 600, 'page'],
-  ] as const)('%s: %s %s above %d', (alarmName, queue, metric, threshold, topic) => {
-    const props = alarm(alarmName);
-    fires(props, threshold, 60, 1);
-    const [namespace, metricName, statistic, , dimensions] = stat(props, 'm1') as [string, string, string, number, { QueueName: { 'Fn::GetAtt': [string, string] } }];
-    expect([namespace, metricName, statistic]).toEqual(['AWS/SQS', metric, 'Maximum']);
-    expect(resourceById(template, dimensions.QueueName['Fn::GetAtt'][0]).Properties.QueueName).toBe(name(queue));
-    routedTo(props, topic);
+  it.each(['score-api', 'batch', 'context-refresh'])('FunctionErrors-%s and FunctionThrottles-%s open a ticket', (service) => {
+    for (const [alarmName, metric] of [
+      [`FunctionErrors-${service}`, 'Errors'],
+      [`FunctionThrottles-${service}`, 'Throttles'],
+    ] as const) {
+      const props = alarm(alarmName);
+      fires(props, 0, 300, 1);
+      expect(props).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metric, Statistic: 'Sum' });
+      routedTo(props, 'ticket');
+    }
+  });
+
+  it('TableThrottles and TableSystemErrors: filled with 0 when DynamoDB reports nothing, so that they clear', () => {
+    const throttles = alarm('TableThrottles');
+    expect(throttles).toMatchObject({ Threshold: 0, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(expression(throttles)).toBe('FILL(reads, 0) + FILL(writes, 0)');
+    expect(stat(throttles, 'reads')).toEqual(['AWS/DynamoDB', 'ReadThrottleEvents', 'Sum', 300, { TableName: { Ref: expect.stringMatching(/^StorageTable/) } }]);
+    const errors = alarm('TableSystemErrors');
+    fires(errors, 0, 300, 1);
+    expect(expression(errors)).toBe(['getitem', 'putitem', 'updateitem', 'query', 'batchwriteitem', 'transactwriteitems'].map((op) => `FILL(${op}, 0)`).join(' + '));
+    routedTo(throttles, 'ticket');
+    routedTo(errors, 'ticket');
+  });
+
+  it('BackupJobFailed and BackupMissing: a job that did not complete, and 26 hours without one that did', () => {
+    const vault = { BackupVaultName: { 'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultName'] } };
+    const failed = alarm('BackupJobFailed');
+    fires(failed, 0, 3600, 1);
+    expect(expression(failed)).toBe('FILL(failed, 0) + FILL(aborted, 0) + FILL(expired, 0)');
+    expect(stat(failed, 'expired')).toEqual(['AWS/Backup', 'NumberOfBackupJobsExpired', 'Sum', 3600, vault]);
+    const missing = alarm('BackupMissing');
+    fires(missing, 1, 7200, 13, 'LessThanThreshold');
+    expect(stat(missing, 'completed')).toEqual(['AWS/Backup', 'NumberOfBackupJobsCompleted', 'Sum', 7200, vault]);
+    routedTo(failed, 'ticket');
+    routedTo(missing, 'ticket');
+  });
+
+  it('PageDeliveryFailed: a page SNS could not deliver opens a ticket', () => {
+    const props = alarm('PageDeliveryFailed');
+    fires(props, 0, 300, 1);
+    expect(props).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'NumberOfNotificationsFailed', Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [topics.page, 'TopicName'] } }] });
+    routedTo(props, 'ticket');
+  });
+
+  it('DlqGrowing: every new message in the dead-letter queue opens a ticket, not only the first', () => {
+    const props = alarm('DlqGrowing');
+    fires(props, 0, 300, 1);
+    expect(expression(props)).toBe('DIFF(depth)');
+    const [namespace, metricName, statistic, , dimensions] = stat(props, 'depth') as [string, string, string, number, { QueueName: { 'Fn::GetAtt': [string, string] } }];
+    expect([namespace, metricName, statistic]).toEqual(['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum']);
+    expect(resourceById(template, dimensions.QueueName['Fn::GetAtt'][0]).Properties.QueueName).toBe(name('batch-dlq'));
+    routedTo(props, 'ticket');
+  });
+
+  it('BatchBacklog: ten minutes with messages waiting and none processed pages; a large file that is making progress does not', () => {
+    const props = alarm('BatchBacklog');
+    fires(props, 0, 60, 10);
+    expect(expression(props)).toBe('IF(waiting > 0 AND FILL(processed, 0) == 0, 1, 0)');
+    expect(stat(props, 'waiting').slice(0, 3)).toEqual(['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Minimum']);
+    expect(stat(props, 'processed').slice(0, 3)).toEqual(['AWS/SQS', 'NumberOfMessagesDeleted', 'Sum']);
+    routedTo(props, critical);
+  });
+
+  it('BatchThroughputLow: fewer than 1,000 companies a minute while messages wait, for 15 minutes', () => {
+    const props = alarm('BatchThroughputLow');
+    fires(props, 1000, 300, 3, 'LessThanThreshold');
+    expect(expression(props)).toBe('IF(waiting > 0, FILL(scored, 0) / 5)');
+    expect(stat(props, 'scored')).toEqual(['EchoRidge', 'CompaniesScored', 'Sum', 300, { service: name('batch') }]);
+    routedTo(props, 'ticket');
   });
 
   it.each([
-    ['AdapterFailureRate', '100 * failures / (failures + blends)', 5, 300, 'page'],
-    ['DivergenceFlags', '100 * flags / blends', 50, 900, 'ticket'],
+    ['AdapterFailureRate', 'IF(failures + blends >= 20, 100 * failures / (failures + blends), 0)', 5, 300, critical],
+    ['DivergenceFlags', 'IF(blends >= 20, 100 * flags / blends, 0)', 50, 900, 'ticket'],
   ] as const)('%s: %s above %d %%', (alarmName, formula, threshold, period, topic) => {
     const props = alarm(alarmName);
     fires(props, threshold, period, 1);
@@ -194,15 +319,29 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
     routedTo(props, 'ticket');
   });
 
-  it('ContextStale: a normalization context older than 24 hours opens a ticket', () => {
-    const props = alarm('ContextStale');
-    fires(props, 24, 86400, 1);
-    expect(stat(props, 'm1')).toEqual(['EchoRidge', 'NormContextAgeHours', 'Maximum', 86400, { service: name('context-refresh') }]);
-    routedTo(props, 'ticket');
+  it('ContextStale: a refresh reported a context older than 24 hours, or none reported for 26 hours', () => {
+    const age = alarm('ContextAge');
+    fires(age, 24, 86400, 1);
+    expect(stat(age, 'm1')).toEqual(['EchoRidge', 'NormContextAgeHours', 'Maximum', 86400, { service: name('context-refresh') }]);
+    const silence = alarm('ContextNotRefreshed');
+    fires(silence, 1, 3600, 26, 'LessThanThreshold');
+    expect(expression(silence)).toBe('FILL(reports, 0)');
+    expect(stat(silence, 'reports')).toEqual(['EchoRidge', 'ContextPublished', 'SampleCount', 3600, { service: name('context-refresh') }]);
+    silent(age);
+    silent(silence);
+    routedTo(alarm('ContextStale', 'AWS::CloudWatch::CompositeAlarm'), 'ticket');
+  });
+
+  it('keeps the refresh events EventBridge could not deliver in a dead-letter queue', () => {
+    const queue = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { QueueName: name('context-refresh-dlq') } }))[0];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: name('context-refresh'),
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+    });
   });
 
   it.each([
-    ['critical', 'page'],
+    ['critical', stage === 'prod' ? 'page' : 'ticket'],
     ['warning', 'ticket'],
   ] as const)('DriftDetected-%s: any such drift alert of the daily refresh goes to %s', (severity, topic) => {
     const props = alarm(`DriftDetected-${severity}`);
@@ -217,7 +356,8 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
     );
     for (const props of alarms) {
       expect(props.AlarmName.startsWith(`${stage}-echo-ridge-`)).toBe(true);
-      if (props.AlarmActions === undefined) expect(props.AlarmName).toMatch(/BurnRate\w+-\d+[mh]$/);
+      const feeders = /^\w+-echo-ridge-(BurnRate\w+-\d+[mh]|BurnRate(Fast|Slow|Page)|ServiceDown|HighLatencyP99|CanaryErrors|ContextAge|ContextNotRefreshed)$/;
+      if (props.AlarmActions === undefined) expect(props.AlarmName).toMatch(feeders);
       else expect([[topics.page], [topics.ticket]]).toContainEqual(props.AlarmActions.map((action) => action.Ref));
     }
   });
@@ -243,22 +383,23 @@ describe.each(STAGE_NAMES)('observability (%s)', (stage) => {
       ['API latency (ms)', [100, 150]],
       ['API 5xx rate (%)', [0.1]],
       ['Error budget burn rate', [14.4, 6, 10, 2]],
-      ['Batch queue', [600, 0]],
+      ['Batch queue', [0]],
       ['Adapter and divergence (%)', [5, 50]],
       ['Normalization context', [24]],
       ['Memory and DynamoDB', [80, 50]],
       ['Healthz canary success (%)', [100]],
       ['Handler latency (ms)', [50]],
-      ['Batch throughput', []],
+      ['Batch throughput', [1000]],
     ] as const)('draws %s with its runbook lines', (title, values) => {
       expect(lines(title)).toEqual(values);
     });
 
-    it('shows the state of every alarm', () => {
+    it('shows the state of every alarm that notifies someone', () => {
       const status = widgets.find((w) => w.properties.title === 'Alarms');
-      const count = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length + Object.keys(template.findResources('AWS::CloudWatch::CompositeAlarm')).length;
-      const windows = 2 * 4;
-      expect(status?.properties.alarms).toHaveLength(count - windows);
+      const notifying = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'].flatMap((type) =>
+        Object.values(template.findResources(type)).filter((resource) => (resource as { Properties: AlarmProps }).Properties.AlarmActions !== undefined),
+      );
+      expect(status?.properties.alarms).toHaveLength(notifying.length);
     });
   });
 });

@@ -4,8 +4,8 @@ import { SEVERITIES } from '@echo-ridge/engine';
 import type { RefreshReport } from './refresh.js';
 
 /**
- * Logs and metrics of one refresh. ContextStale alarms on NormContextAgeHours and DriftDetected on
- * DriftAlerts by severity (infra/lib/observability.ts); a refresh that keeps the current context
+ * Logs and metrics of one refresh. ContextStale alarms on NormContextAgeHours and on ContextPublished arriving at all, DriftDetected on
+ * DriftAlerts by severity (infra/lib/alarms/context.ts); a refresh that keeps the current context
  * says why in the log and in the `reason` dimension of ContextNotPublished.
  */
 export function reportRefresh(report: RefreshReport, logger: Logger, metrics: Metrics): void {

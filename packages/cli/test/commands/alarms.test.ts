@@ -1,21 +1,7 @@
-import { describe, expect, it, jest } from '@jest/globals';
-import { main } from '../../src/main.js';
-import { inputFile } from '../support/run-command.js';
+import { describe, expect, it } from '@jest/globals';
+import { inputFile, runMain } from '../support/run-command.js';
 
-async function runAlarms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const written = { stdout: [] as string[], stderr: [] as string[] };
-  const spies = (['stdout', 'stderr'] as const).map((stream) =>
-    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written[stream].push(String(chunk));
-      return true;
-    }),
-  );
-  try {
-    return { code: await main(['alarms', ...args]), stdout: written.stdout.join(''), stderr: written.stderr.join('') };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
+const runAlarms = (...args: string[]) => runMain(['alarms', ...args]);
 
 const canary = (minute: number, value: number) => ({
   Namespace: 'CloudWatchSynthetics',

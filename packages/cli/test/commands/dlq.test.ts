@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -11,30 +11,10 @@ import {
 import { ensureBatchResources, LOCAL_AWS, objectCreatedEvent, sqsClient, startFauxqsServer, type BatchResources, type Fauxqs } from '@echo-ridge/local';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import type { DeadLetter } from '../../src/dead-letters.js';
-import { main } from '../../src/main.js';
+import { runMain } from '../support/run-command.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `echo-ridge dlq …` in this process, as the bin runs it: exit code, stdout and stderr. */
-async function runDlq(...args: string[]): Promise<Run> {
-  const written = { stdout: [] as string[], stderr: [] as string[] };
-  const spies = (['stdout', 'stderr'] as const).map((stream) =>
-    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written[stream].push(String(chunk));
-      return true;
-    }),
-  );
-  try {
-    const code = await main(['dlq', ...args]);
-    return { code, stdout: written.stdout.join(''), stderr: written.stderr.join('') };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
+/** `echo-ridge dlq …` in this process, as the bin runs it. */
+const runDlq = (...args: string[]) => runMain(['dlq', ...args]);
 
 /** The SDK's settings for this file: emulator credentials and region, so that nothing can reach AWS; restored afterwards. */
 const ENV = { AWS_REGION: LOCAL_AWS.region, AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey };

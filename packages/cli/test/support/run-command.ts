@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../../src/commands/command.js';
+import { main } from '../../src/main.js';
 
 /** Runs a command in-process and returns its exit code and everything it wrote to stderr. */
 export async function runCommand(command: Command, args: string[]): Promise<{ code: number; stderr: string }> {
@@ -31,4 +32,21 @@ export function readLines<T = Record<string, unknown>>(path: string): T[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/** `echo-ridge <args>` in this process, as the bin runs it: exit code, stdout and stderr. */
+export async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const written = { stdout: [] as string[], stderr: [] as string[] };
+  const spies = (['stdout', 'stderr'] as const).map((stream) =>
+    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written[stream].push(String(chunk));
+      return true;
+    }),
+  );
+  try {
+    const code = await main(args);
+    return { code, stdout: written.stdout.join(''), stderr: written.stderr.join('') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 }
