@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiKey } from './api-keys.js';
 import type { ResourceMatch } from './api-resources.js';
+import { listen } from './http-listen.js';
 import { toProxyEvent } from './proxy-event.js';
 import type { RequestObservation } from './observe/api-metrics.js';
 import { InvocationTimeoutError } from './sandbox-pool.js';
@@ -131,17 +131,5 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         options.observe?.({ ...seen, method: request.method ?? 'GET', resource: seen.resource ?? '/{proxy+}', statusCode, latencyMs: performance.now() - arrived });
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.host, options.port);
 }

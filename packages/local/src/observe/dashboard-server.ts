@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listen, type Listening } from '../http-listen.js';
 import type { BatchProgress } from './recent-batches.js';
 import type { Observer } from './observer.js';
 
@@ -19,10 +19,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   '/vendor/uPlot.min.css': { path: join(UPLOT_DIST, 'uPlot.min.css'), type: 'text/css; charset=utf-8' },
 };
 
-export interface DashboardServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type DashboardServer = Listening;
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -58,17 +55,5 @@ export async function startDashboardServer(options: { host: string; port: number
       json(response, 404, { error: `no ${pathname} here` });
     })().catch((error: unknown) => json(response, 500, { error: (error as Error).message }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.host, options.port);
 }
