@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { sampleRateSetting } from '@echo-ridge/engine';
 import type { Template } from 'aws-cdk-lib/assertions';
 import * as v from 'valibot';
+import { CHUNK_BYTES } from '../lib/batch.js';
 import { RUNBOOK } from '../lib/runbook.js';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
 import { dataBucketId, resourceById, roleStatements, SERVICES, serviceFunction, synthesize } from './synth.js';
@@ -43,7 +44,7 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
         NODE_OPTIONS: '--enable-source-maps',
         ...(service === 'context-refresh' ? {} : { SAMPLE_RATE: String(STAGES[stage].sampleRate) }),
-        ...(service === 'batch' ? { QUEUE_URL: { Ref: expect.stringMatching(/^BatchQueue/) } } : {}),
+        ...(service === 'batch' ? { QUEUE_URL: { Ref: expect.stringMatching(/^BatchQueue/) }, CHUNK_BYTES: String(CHUNK_BYTES) } : {}),
       },
     });
   });
@@ -55,7 +56,7 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
     expect(v.parse(sampleRateSetting('SAMPLE_RATE'), rate)).toBe(STAGES[stage].sampleRate);
   });
 
-    it.each(SERVICES)("%s logs JSON to its own log group with the runbook's retention for the stage", (service) => {
+  it.each(SERVICES)("%s logs JSON to its own log group with the runbook's retention for the stage", (service) => {
     const { props } = serviceFunction(template, stage, service);
     const logGroup = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(props.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: logGroup }, ApplicationLogLevel: STAGES[stage].logLevel, SystemLogLevel: 'INFO' });
