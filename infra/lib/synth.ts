@@ -6,7 +6,7 @@ import type { EchoRidgeStack } from './echo-ridge-stack.js';
 import type { StageName } from './stage.js';
 
 /** cdk.json's context (feature flags), so that a synth here is what `cdk synth` makes. */
-const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
 /**
  * Synthesizes one stage as `cdk synth -c stage=<name>` does, offline, cdk-nag included (an

@@ -2,9 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { defineApp } from '../lib/app.js';
+import { CDK_CONTEXT } from '../lib/synth.js';
 
-/** Stacks are only constructed here, not synthesized, so no bundling either. */
-const app = (context: Record<string, unknown>) => new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+/** cdk.json's feature flags, as `cdk synth` has them; stacks are only constructed here, not bundled. */
+const app = (context: Record<string, unknown>) => new App({ context: { ...CDK_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });
 
 describe('the CDK app', () => {
   it('defines every stage when no stage is named, so that `pnpm synth` checks them all', () => {
