@@ -20,4 +20,9 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // Scripts that run in the browser: the local dashboard page and the HTML reports' charts.
+  {
+    files: ['packages/local/dashboard/*.js', 'packages/cli/report/*.js'],
+    languageOptions: { globals: { ...globals.browser, uPlot: 'readonly' }, sourceType: 'script' },
+  },
 );

@@ -47,6 +47,8 @@ export interface BatchRuntimeOptions {
   /** See PollerOptions.retryAfterSeconds; unset, failed messages wait out the visibility timeout as on AWS. */
   retryAfterSeconds?: number;
   log?: (line: string) => void;
+  /** Told how many batch messages the function finished (deleted from the queue), for the queue's metrics. */
+  onMessagesDeleted?: (count: number) => void;
 }
 
 export interface BatchRuntime {
@@ -116,6 +118,7 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       concurrency: BATCH_FUNCTION.maxConcurrency,
       retryAfterSeconds: options.retryAfterSeconds,
       onError: (error) => log(`batch function: ${(error as Error).message}`),
+      onDeleted: options.onMessagesDeleted,
     });
     stops.push(() => pool.stop());
     stops.push(() => poller.stop());

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiKey } from './api-keys.js';
 import type { ResourceMatch } from './api-resources.js';
+import { listen } from './http-listen.js';
 import { toProxyEvent } from './proxy-event.js';
+import type { RequestObservation } from './observe/api-metrics.js';
 import { InvocationTimeoutError } from './sandbox-pool.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   log(message: string): void;
   now?: () => number;
+  /** Told of every answered request, for the metrics API Gateway would publish (observe/api-metrics.ts). */
+  observe?(request: RequestObservation): void;
 }
 
 export interface Gateway {
@@ -73,10 +76,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const now = options.now ?? Date.now;
   const plans = new Map(options.keys.map((key) => [key.value, new TokenBucket(key.rate_limit, key.burst_limit, now())]));
 
-  async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
+  async function answer(request: IncomingMessage, requestId: string, seen: Partial<RequestObservation>): Promise<Answer> {
     const method = request.method ?? 'GET';
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const resource = options.resolve(method, pathname);
+    seen.resource = resource.resource;
     let apiKey: string | null = null;
     if (resource.apiKeyRequired) {
       const presented = request.headers['x-api-key'];
@@ -92,12 +96,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return gatewayError(429, 'THROTTLED', `Too many requests for this API key: retry after ${retryAfter} s.`, requestId, { 'retry-after': retryAfter });
       }
       apiKey = presented;
+      seen.apiKeyName = options.keys.find((key) => key.value === presented)?.name;
     }
     const body = await readBody(request, INVOCATION_PAYLOAD_LIMIT_BYTES);
     if (body === undefined) {
       return gatewayError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${INVOCATION_PAYLOAD_LIMIT_BYTES} bytes: send fewer companies per request.`, requestId);
     }
     const event = toProxyEvent(request, { ...resource, requestId, stage: options.stage, apiKey, body });
+    const invoked = performance.now();
     try {
       return fromLambda(await options.invoke(event));
     } catch (error) {
@@ -105,12 +111,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return error instanceof InvocationTimeoutError
         ? gatewayError(504, 'GATEWAY_TIMEOUT', 'The function did not answer in time: retry later.', requestId)
         : gatewayError(502, 'BAD_GATEWAY', 'The function failed to answer: retry later.', requestId);
+    } finally {
+      seen.integrationLatencyMs = performance.now() - invoked;
     }
   }
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
-    void answer(request, requestId)
+    const arrived = performance.now();
+    const seen: Partial<RequestObservation> = {};
+    void answer(request, requestId, seen)
       .catch((error: unknown) => {
         options.log(`request ${requestId} failed in the gateway: ${(error as Error).stack ?? String(error)}`);
         return gatewayError(500, 'INTERNAL_ERROR', 'The local gateway failed: see its output.', requestId);
@@ -118,19 +128,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       .then(({ statusCode, headers, body }) => {
         response.writeHead(statusCode, { ...headers, 'x-amzn-requestid': requestId });
         response.end(body);
+        options.observe?.({ ...seen, method: request.method ?? 'GET', resource: seen.resource ?? '/{proxy+}', statusCode, latencyMs: performance.now() - arrived });
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.host, options.port);
 }

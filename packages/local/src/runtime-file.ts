@@ -15,6 +15,8 @@ export const RuntimeFactsSchema = v.object({
   s3_endpoint: url,
   table: v.string(),
   bucket: v.string(),
+  /** The local dashboard (`pnpm start` serves it); `alarms.json` under it. */
+  dashboard_url: v.optional(url),
 });
 export type RuntimeFacts = v.InferOutput<typeof RuntimeFactsSchema>;
 
@@ -26,6 +28,7 @@ export function runtimeFacts(runtime: Runtime): RuntimeFacts {
     s3_endpoint: runtime.batch.fauxqs.endpoint,
     table: DEFAULT_TABLE_NAME,
     bucket: runtime.batch.bucket,
+    ...(runtime.observability && { dashboard_url: runtime.observability.url }),
   };
 }
 

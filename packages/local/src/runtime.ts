@@ -11,6 +11,17 @@ import { endpointEnv, startFaultProxy, type FaultProxy } from './fault-proxy.js'
 import { randomFaults } from './fault-policy.js';
 import { faultsOn, NO_FAULTS, type FaultSpec } from './fault-spec.js';
 import { LOCAL_POWERTOOLS } from './lambda-context.js';
+import { recordRequest } from './observe/api-metrics.js';
+import { runCanary } from './observe/canary.js';
+import { startDashboardServer, type DashboardServer } from './observe/dashboard-server.js';
+import { emfDatapoints } from './observe/emf.js';
+import { MetricCollector } from './observe/metric-collector.js';
+import { Observer } from './observe/observer.js';
+import { recordDeleted, sampleQueue } from './observe/queue-metrics.js';
+import { recentBatches } from './observe/recent-batches.js';
+import { tapStdout } from './observe/stdout-tap.js';
+import { BATCH_FUNCTION } from './batch-function.js';
+import { s3Client } from './fauxqs.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
 
@@ -46,6 +57,30 @@ export interface RuntimeOptions {
   faults?: FaultSpec;
   /** The context refresh: added to (or overriding) its environment, and where its outcome is reported. */
   contextRefresh?: { functionEnv?: Record<string, string>; log?: (message: string) => void };
+  /** Collect the metrics CloudWatch would hold and serve the stack's dashboard over them (observe/). */
+  observe?: ObserveOptions;
+}
+
+export interface ObserveOptions {
+  /** The stage's synthesized template, whose dashboard and alarms the page shows (observe/stack-template.ts). */
+  template: Promise<unknown>;
+  /** The clock of the metrics and of the alarm evaluations; tests advance one to cross alarm periods. */
+  now?: () => number;
+  /** The dashboard's port; 0 (the default) picks a free one. */
+  port?: number;
+  /** How often the queues are sampled (ms); CloudWatch's SQS metrics are per minute, 10 s keeps the page lively. */
+  queueSampleMs?: number;
+}
+
+export interface Observability {
+  /** The dashboard page; `alarms.json` under it. */
+  url: string;
+  collector: MetricCollector;
+  observer: Observer;
+  /** One canary run now (the schedule runs it at the stack canary's rate). */
+  runCanary(): Promise<boolean>;
+  /** One sample of the batch queue and its DLQ now. */
+  sampleQueues(): Promise<void>;
 }
 
 export interface Runtime {
@@ -59,6 +94,8 @@ export interface Runtime {
   batch: BatchRuntime;
   /** The daily refresh, run at start; `run` refreshes on demand. */
   contextRefresh: ContextRefreshSchedule;
+  /** With the `observe` option: the metrics and the dashboard. */
+  observability?: Observability;
   stop(): Promise<void>;
 }
 
@@ -73,7 +110,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   let batch: BatchRuntime | undefined;
   let contextRefresh: ContextRefreshSchedule | undefined;
   let scoreProxy: FaultProxy | undefined;
+  let dashboard: DashboardServer | undefined;
   const faults = options.faults ?? NO_FAULTS;
+  // The template is awaited by the observer; a synth that fails early must not be an unhandled rejection meanwhile.
+  options.observe?.template.catch(() => undefined);
+  const collector = options.observe && new MetricCollector({ now: options.observe.now, file: options.persistDir === undefined ? undefined : resolve(options.persistDir, 'metrics.jsonl') });
+  // Tapped before any function starts, so that no EMF line is missed.
+  const untap = collector ? tapStdout((line) => collector.record(...emfDatapoints(line, collector.now()))) : () => undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const observer = collector && new Observer(collector, options.observe!.template);
+  let stopped = false;
+  const stopObserving = async () => {
+    stopped = true;
+    untap();
+    for (const timer of timers) clearInterval(timer);
+    await dashboard?.close();
+  };
   try {
     await ensureScoreTable(dynamoDb.endpoint, DEFAULT_TABLE_NAME);
     // What the Lambda runtime puts in the process environment, where the SDK and Powertools read it:
@@ -88,6 +140,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       tableName: DEFAULT_TABLE_NAME,
       persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir, 'fauxqs'),
       ...(faultsOn(faults) && { faults: randomFaults(faults) }),
+      ...(collector && { onMessagesDeleted: (count: number) => recordDeleted(collector, BATCH_FUNCTION.queue, count) }),
       ...options.batch,
     });
     const emulators = { dynamodb: dynamoDb.endpoint, s3: batch.fauxqs.endpoint, sqs: batch.fauxqs.endpoint };
@@ -126,7 +179,29 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       resolve: scoreApiResources(),
       invoke: (event) => pool.invoke(event),
       log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+      ...(collector && observer && { observe: (request) => recordRequest(collector, API_STAGE, request, observer.requestsPerKey) }),
     });
+    let observability: Observability | undefined;
+    if (collector && observer) {
+      const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+      const s3 = s3Client(batch.fauxqs.endpoint);
+      const { runs, bucket } = batch;
+      dashboard = await startDashboardServer({ host: options.host ?? '127.0.0.1', port: options.observe!.port ?? 0, observer, batches: () => recentBatches(s3, bucket, runs) });
+      const endpoint = batch.fauxqs.endpoint;
+      const sampleQueues = async () => {
+        await Promise.all([BATCH_FUNCTION.queue, BATCH_FUNCTION.deadLetterQueue].map((queue) => sampleQueue(collector, endpoint, queue)));
+      };
+      const canary = () => runCanary(collector, gateway.url);
+      const sample = () => void sampleQueues().catch((error: unknown) => log(`queue metrics: ${(error as Error).message}`));
+      timers.push(setInterval(sample, options.observe!.queueSampleMs ?? 10_000).unref());
+      void observer.whenReady().then((view) => {
+        if (!view || stopped) return;
+        // The canary runs on the stack canary's own schedule, as soon as the stack says what it is.
+        timers.push(setInterval(() => void canary(), view.canaryRateMs).unref());
+        void canary();
+      });
+      observability = { url: dashboard.url, collector, observer, runCanary: canary, sampleQueues };
+    }
     return {
       url: gateway.url,
       apiKey: keys[0]!,
@@ -135,7 +210,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       dynamoDb,
       batch,
       contextRefresh,
+      observability,
       async stop() {
+        await stopObserving();
         await gateway.close();
         await scoreProxy?.close();
         await contextRefresh?.stop();
@@ -144,6 +221,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       },
     };
   } catch (error) {
+    await stopObserving();
     await scoreProxy?.close();
     await contextRefresh?.stop();
     await batch?.stop();

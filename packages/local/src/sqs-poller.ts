@@ -52,6 +52,8 @@ export interface PollerOptions {
    */
   retryAfterSeconds?: number;
   onError?: (error: unknown) => void;
+  /** Told how many messages each delete removed, for the queue's NumberOfMessagesDeleted. */
+  onDeleted?: (count: number) => void;
 }
 
 export interface Poller {
@@ -77,6 +79,7 @@ export function startSqsPoller(options: PollerOptions): Poller {
     const done = succeeded(records, response);
     if (done.length > 0) {
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((record, i) => ({ Id: String(i), ReceiptHandle: record.receiptHandle })) }));
+      options.onDeleted?.(done.length);
     }
     const failed = records.filter((record) => !done.includes(record));
     if (failed.length > 0 && retryAfterSeconds !== undefined) {

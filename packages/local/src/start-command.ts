@@ -2,12 +2,18 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RUNTIME_FILE, removeRuntimeFile, runtimeFacts, writeRuntimeFile } from './runtime-file.js';
 import { describeFaults, faultsOn, parseFaultSpec } from './fault-spec.js';
 import { DEFAULT_PORT, startRuntime } from './runtime.js';
+import { stackTemplate } from './observe/stack-template.js';
+
+/** The stage whose dashboard and alarms the local page shows: prod's critical alarms page, staging's do not. */
+const OBSERVED_STAGE = 'prod';
 
 const USAGE = `Usage: pnpm start [--persist DIR] [--port N] [--faults dynamodb=P,s3=P,sqs=P,crash=P]
 
 Starts Echo Ridge locally (in memory unless --persist DIR keeps the data): DynamoDB Local with the stack's table,
 the score API on http://127.0.0.1:${DEFAULT_PORT} behind an API Gateway emulation, and the batch
-pipeline on fauxqs (S3 and SQS): a .jsonl file dropped in ./inbox/ is scored into ./outbox/. The
+pipeline on fauxqs (S3 and SQS): a .jsonl file dropped in ./inbox/ is scored into ./outbox/. A
+dashboard page (its URL printed at start) shows the prod stack's CloudWatch dashboard and the state of
+its alarms over the metrics collected here (kept in DIR/metrics.jsonl under --persist). The
 normalization context is refreshed at start and every 24 hours; \`pnpm echo-ridge context\` lists,
 shows, publishes and refreshes contexts on this runtime.
 
@@ -53,6 +59,7 @@ async function main() {
     persistDir: options.persistDir,
     faults: options.faults,
     batch: { inbox: { inboxDir: 'inbox', outboxDir: 'outbox' }, ...(chunkBytes !== undefined && { functionEnv: { CHUNK_BYTES: chunkBytes } }) },
+    observe: { template: stackTemplate(OBSERVED_STAGE) },
   });
   await writeRuntimeFile(DEFAULT_RUNTIME_FILE, runtimeFacts(runtime));
   const key = runtime.apiKey.value;
@@ -60,6 +67,7 @@ async function main() {
 Echo Ridge is running locally.
 
   API        ${runtime.url}
+  Dashboard  ${runtime.observability?.url}/  (the ${OBSERVED_STAGE} stack's dashboard and alarms over local metrics; alarms.json for the states)
   API key    ${key}  (${runtime.keysCreated ? 'new, saved in' : 'from'} ${runtime.keysFile})
   DynamoDB   ${runtime.dynamoDb.endpoint}, pid ${runtime.dynamoDb.pid}, ${options.persistDir ? `data kept in ${options.persistDir}` : 'in memory'}
   S3 + SQS   ${runtime.batch.fauxqs.endpoint} (fauxqs, ${options.persistDir ? `data kept in ${options.persistDir}/fauxqs` : 'in memory'}): bucket ${runtime.batch.bucket}, batch queue and its DLQ

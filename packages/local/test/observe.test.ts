@@ -1,0 +1,140 @@
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, jest } from '@jest/globals';
+import { emfDatapoints } from '../src/observe/emf.js';
+import { MetricCollector } from '../src/observe/metric-collector.js';
+import { readStackView } from '../src/observe/stack-view.js';
+import { tapStdout } from '../src/observe/stdout-tap.js';
+
+const AT = Date.parse('2026-12-03T08:00:30.000Z');
+const emf = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'EchoRidge', Dimensions: [['service'], ['service', 'route']], Metrics: [{ Name: 'Requests', Unit: 'Count' }, { Name: 'RequestLatency', Unit: 'Milliseconds' }] }] },
+    service: 'score-api',
+    route: '/score',
+    Requests: 1,
+    RequestLatency: [12, 30],
+    ...extra,
+  });
+
+describe('emfDatapoints', () => {
+  it('reports every metric once per dimension set, array values as Values, stamped with the collector clock', () => {
+    const points = emfDatapoints(emf(), AT);
+    expect(points).toHaveLength(4);
+    expect(points).toContainEqual({ Namespace: 'EchoRidge', MetricName: 'RequestLatency', Dimensions: [{ Name: 'service', Value: 'score-api' }, { Name: 'route', Value: '/score' }], Timestamp: '2026-12-03T08:00:30.000Z', Values: [12, 30], Unit: 'Milliseconds' });
+  });
+
+  it('drops what CloudWatch would reject and reads no other line as metrics', () => {
+    expect(emfDatapoints(emf({ route: 7 }), AT)).toHaveLength(2);
+    expect(emfDatapoints(emf({ Requests: 'one' }), AT).map((point) => point.MetricName)).toEqual(['RequestLatency', 'RequestLatency']);
+    expect(emfDatapoints('{"level":"INFO","message":"request finished"}', AT)).toEqual([]);
+    expect(emfDatapoints('{"_aws": {', AT)).toEqual([]);
+    expect(emfDatapoints('{"_aws": {"CloudWatchMetrics": "no"}}', AT)).toEqual([]);
+  });
+});
+
+describe('tapStdout', () => {
+  it("reads a worker thread's output line by line and still writes it", async () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const lines: string[] = [];
+    const untap = tapStdout((line) => lines.push(line));
+    try {
+      const worker = new Worker(`console.log(${JSON.stringify(emf())}); process.stdout.write('half a'); process.stdout.write(' line\\n');`, { eval: true });
+      await new Promise((resolve) => worker.once('exit', resolve));
+      // The worker's stdout reaches this thread asynchronously.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      untap();
+      write.mockRestore();
+    }
+    expect(lines).toEqual([emf(), 'half a line']);
+    expect(written.join('')).toBe(`${emf()}\nhalf a line\n`);
+  });
+});
+
+describe('MetricCollector', () => {
+  it('keeps its datapoints in the file across restarts, skipping a line a crash cut short', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'echo-ridge-metrics-')), 'metrics.jsonl');
+    const first = new MetricCollector({ now: () => AT, file });
+    first.put('AWS/SQS', 'NumberOfMessagesDeleted', { QueueName: 'echo-ridge-batch' }, 3, 'Count');
+    first.record(...emfDatapoints(emf(), AT));
+    appendFileSync(file, '{"Namespace":"AWS/SQS","Metric');
+    const second = new MetricCollector({ file });
+    expect(second.datapoints()).toEqual(first.datapoints());
+    expect(second.datapoints()).toHaveLength(5);
+  });
+});
+
+describe('readStackView', () => {
+  const template = {
+    Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'prod-echo-ridge-score-api', Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'prod-echo-ridge-score-api' } } } },
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/lambda/prod-echo-ridge-score-api' } },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'prod-echo-ridge-batch' } },
+      Dlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'prod-echo-ridge-batch-dlq' } },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'prod-echo-ridge-page' } },
+      Canary: { Type: 'AWS::Synthetics::Canary', Properties: { Name: 'prod-echo-ridge-healthz', Schedule: { Expression: 'rate(1 minute)' } } },
+      Errors: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: 'prod-echo-ridge-FunctionErrors-score-api',
+          Namespace: 'EchoRidge',
+          MetricName: 'Errors5xx',
+          Dimensions: [{ Name: 'service', Value: 'prod-echo-ridge-score-api' }],
+          Period: 60,
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          AlarmActions: [{ Ref: 'Topic' }],
+        },
+      },
+      Board: {
+        Type: 'AWS::CloudWatch::Dashboard',
+        Properties: {
+          DashboardBody: {
+            'Fn::Join': [
+              '',
+              [
+                '{"widgets":[{"type":"metric","width":8,"properties":{"title":"Errors","metrics":[["EchoRidge","Errors5xx","service","',
+                { Ref: 'Fn' },
+                '",{"id":"e","visible":false,"stat":"Sum"}],[{"expression":"100 * e","label":"errors (%)"}]],"annotations":{"horizontal":[{"value":5,"label":"limit"}]}}},{"type":"alarm","width":24,"properties":{"title":"Alarms","alarms":["arn:aws:cloudwatch:eu-west-1:1:alarm:prod-echo-ridge-FunctionErrors-score-api"]}}]}',
+              ],
+            ],
+          },
+        },
+      },
+    },
+  };
+
+  it("reads the dashboard's widgets and thresholds, the alarms and the canary's rate from the template", () => {
+    const view = readStackView(template);
+    expect(view.widgets).toEqual([
+      {
+        type: 'graph',
+        title: 'Errors',
+        width: 8,
+        annotations: [{ value: 5, label: 'limit' }],
+        series: [
+          { id: 'e', label: 'Errors5xx Sum', visible: false, period: 300, kind: 'metric', namespace: 'EchoRidge', metricName: 'Errors5xx', dimensions: { service: 'prod-echo-ridge-score-api' }, statistic: 'Sum' },
+          { id: 'm2', label: 'errors (%)', visible: true, period: 300, kind: 'expression', expression: '100 * e' },
+        ],
+      },
+      { type: 'alarms', title: 'Alarms', width: 24, alarms: ['prod-echo-ridge-FunctionErrors-score-api'] },
+    ]);
+    expect(view.alarms.map((alarm) => alarm.name)).toEqual(['prod-echo-ridge-FunctionErrors-score-api']);
+    expect(view.canaryRateMs).toBe(60_000);
+    expect(view.topicName('Topic')).toBe('prod-echo-ridge-page');
+  });
+
+  it("maps a local name to the one stack name ending in it, not to log groups or alarms, and leaves the rest alone", () => {
+    const view = readStackView(template);
+    const names = (values: string[]) =>
+      view.translate({ Namespace: 'N', MetricName: 'M', Timestamp: '2026-12-03T08:00:00.000Z', Value: 1, Dimensions: values.map((Value, index) => ({ Name: `d${index}`, Value })) }).Dimensions.map((d) => d.Value);
+    expect(names(['score-api', 'echo-ridge-batch', 'echo-ridge-batch-dlq', 'echo-ridge-healthz'])).toEqual(['prod-echo-ridge-score-api', 'prod-echo-ridge-batch', 'prod-echo-ridge-batch-dlq', 'prod-echo-ridge-healthz']);
+    expect(names(['POST', '/score', 'v1', 'batch'])).toEqual(['POST', '/score', 'v1', 'prod-echo-ridge-batch']);
+  });
+});
