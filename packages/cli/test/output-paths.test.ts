@@ -86,9 +86,11 @@ const CASES: Record<string, Case[]> = {
   drift: [
     { files: ['a.jsonl', 'b.jsonl'], target: 'a.jsonl', option: '--json', args: (p, out) => ['drift', '--baseline', p('a.jsonl'), '--current', p('b.jsonl'), '--json', out] },
     { files: ['a.jsonl', 'b.jsonl'], target: 'b.jsonl', option: '--json', args: (p, out) => ['drift', '--baseline', p('a.jsonl'), '--current', p('b.jsonl'), '--json', out] },
+    { files: ['a.jsonl', 'b.jsonl'], target: 'a.jsonl', option: '--html', args: (p, out) => ['drift', '--baseline', p('a.jsonl'), '--current', p('b.jsonl'), '--html', out] },
   ],
   calibrate: [
     { files: ['labeled.jsonl'], target: 'labeled.jsonl', option: '--output', args: (p, out) => ['calibrate', '--input', p('labeled.jsonl'), '--output', out] },
+    { files: ['labeled.jsonl'], target: 'labeled.jsonl', option: '--html', args: (p, out) => ['calibrate', '--input', p('labeled.jsonl'), '--output', p('report.json'), '--html', out] },
     {
       files: ['labeled.jsonl', 'w.yaml'],
       target: 'w.yaml',

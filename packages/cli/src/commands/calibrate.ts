@@ -12,6 +12,7 @@ import {
   optimizeCalibration,
   prepareLabeled,
   proposeWeightsFile,
+  scoresUnder,
   SUBSCORE_NAMES,
   type CalibrationMetrics,
   type Optimization,
@@ -19,13 +20,14 @@ import {
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { readContextFile, readWeightsFile, weightsPathOf } from '../files.js';
+import { htmlReport } from '../html-report.js';
 import { readLabeledFile } from '../labeled-input.js';
 import { refuseOutputsOverInputs } from '../output-paths.js';
 import { figure, signedFigure } from '../text-table.js';
 import type { Command } from './command.js';
 
 const USAGE =
-  'echo-ridge calibrate --input labeled.jsonl --output calibration.json [--optimize] [--weights weights.yaml] [--context ctx.json] [--proposal weights.proposed.yaml] [--seed 1]';
+  'echo-ridge calibrate --input labeled.jsonl --output calibration.json [--optimize] [--weights weights.yaml] [--context ctx.json] [--proposal weights.proposed.yaml] [--seed 1] [--html report.html]';
 
 const OPTIONS = {
   input: { type: 'string' },
@@ -35,6 +37,7 @@ const OPTIONS = {
   context: { type: 'string' },
   proposal: { type: 'string' },
   seed: { type: 'string' },
+  html: { type: 'string' },
 } as const;
 
 function parseSeed(value: string | undefined): number {
@@ -83,6 +86,7 @@ export const calibrate: Command = {
       [
         { option: '--output', path: values.output },
         { option: values.proposal === undefined ? 'proposal beside --output' : '--proposal', path: values.optimize ? proposalPath : undefined },
+        { option: '--html', path: values.html },
       ],
     );
     const weights = readWeightsFile(weightsPath);
@@ -112,6 +116,19 @@ export const calibrate: Command = {
 
     const report = { input: values.input, weights: { path: weightsPath, version: weights.version }, context_version: context.version, metrics, optimization };
     writeFileSync(values.output, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.html !== undefined) {
+      const scores = scoresUnder(set, weights.weights);
+      const precision = [{ label: `weights ${weights.version}`, values: metrics.precision_at_k.map(({ precision }) => precision) }];
+      if (optimization) precision.push({ label: 'optimised weights', values: optimization.proposed.metrics.precision_at_k.map(({ precision }) => precision) });
+      writeFileSync(
+        values.html,
+        htmlReport('Echo Ridge calibration report', summary, [
+          { kind: 'scatter', title: 'score against label', xLabel: 'score (unmasked)', yLabel: 'ground truth score', points: scores.map((score, index) => [score, set.truths[index]!]), note: `Kendall tau ${figure(metrics.kendall.statistic)}, Pearson r ${figure(metrics.pearson.statistic)}` },
+          { kind: 'bars', title: 'precision@k', categories: metrics.precision_at_k.map(({ k }) => `@${k}`), series: precision, note: 'share of the k best scored whose ground truth is at or above its median' },
+        ]),
+      );
+      summary.push(`  charts: ${values.html}`);
+    }
     process.stderr.write(`${[...summary, `  results: ${values.output}`].join('\n')}\n`);
     return EXIT.ok;
   },

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { AnalyticsInputError, defaultContext, detectDrift, hasAlertAtLeast, SEVERITIES, type Severity } from '@echo-ridge/engine';
 import { parseCommandArgs } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
+import { driftHtml } from '../drift-html.js';
 import { renderDriftReport } from '../drift-report.js';
 import { readContextFile, readWeightsFile, weightsPathOf } from '../files.js';
 import { readRecordLines } from '../jsonl-input.js';
@@ -10,13 +11,14 @@ import { refuseOutputsOverInputs } from '../output-paths.js';
 import type { Command } from './command.js';
 
 const USAGE =
-  'echo-ridge drift --baseline a.jsonl --current b.jsonl [--labeled labeled.jsonl] [--json report.json] [--fail-on warning|critical] [--context ctx.json] [--weights weights.yaml]';
+  'echo-ridge drift --baseline a.jsonl --current b.jsonl [--labeled labeled.jsonl] [--json report.json] [--html report.html] [--fail-on warning|critical] [--context ctx.json] [--weights weights.yaml]';
 
 const OPTIONS = {
   baseline: { type: 'string' },
   current: { type: 'string' },
   labeled: { type: 'string' },
   json: { type: 'string' },
+  html: { type: 'string' },
   'fail-on': { type: 'string' },
   context: { type: 'string' },
   weights: { type: 'string' },
@@ -53,7 +55,10 @@ export const drift: Command = {
     if (values.baseline === undefined || values.current === undefined) throw new CliError(`--baseline and --current are required\nusage: ${USAGE}`);
     refuseOutputsOverInputs(
       [...(['baseline', 'current', 'labeled', 'context'] as const).map((option) => ({ option: `--${option}`, path: values[option] })), { option: 'weights file', path: weightsPathOf(values.weights) }],
-      [{ option: '--json', path: values.json }],
+      [
+        { option: '--json', path: values.json },
+        { option: '--html', path: values.html },
+      ],
     );
     const failOn = failLevel(values['fail-on']);
     const weights = readWeightsFile(values.weights);
@@ -73,6 +78,10 @@ export const drift: Command = {
     if (values.json !== undefined) {
       writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
       process.stderr.write(`drift report written to ${values.json}\n`);
+    }
+    if (values.html !== undefined) {
+      writeFileSync(values.html, driftHtml(report, { baseline, current, context, weights, names: { baseline: values.baseline, current: values.current } }));
+      process.stderr.write(`drift charts written to ${values.html}\n`);
     }
     return failOn !== null && hasAlertAtLeast(report.alerts, failOn) ? EXIT.problems : EXIT.ok;
   },

@@ -56,7 +56,7 @@ export interface DriftReport {
  * The unmasked, unrounded final score of every valid record. Masking zeroes every infeasible company, and
  * that mass at 0 would hide a shift among the others; calibration judges the same score.
  */
-function finalScores(records: readonly unknown[], context: NormContext, weights: Weights): number[] {
+export function finalScores(records: readonly unknown[], context: NormContext, weights: Weights): number[] {
   const scores: number[] = [];
   for (const record of records) {
     const checked = validateCompany(record);

@@ -10,6 +10,7 @@ export {
   checkLabeledRecord,
   requireLabeled,
   prepareLabeled,
+  scoresUnder,
   assertRankable,
   MIN_LABELED_LINES,
   MIN_SCORED_LABELED,
@@ -19,7 +20,7 @@ export {
 } from './labeled.js';
 export { DRIFT_FIELDS, fieldValue, type DriftField, type FieldProfile } from './drift-fields.js';
 export { AlertSchema, DRIFT_THRESHOLDS, MIN_SCORES_FOR_KS, SEVERITIES, hasAlertAtLeast, type Alert, type Severity } from './drift-alerts.js';
-export { detectDrift, type DriftInput, type DriftReport, type ScoreDrift } from './drift.js';
+export { detectDrift, finalScores, type DriftInput, type DriftReport, type ScoreDrift } from './drift.js';
 export { weightSensitivity, rateSensitivity, type SensitivityReport, type WeightSensitivity, type StabilityRating } from './sensitivity.js';
 export { calibrationMetrics, precisionAtK, PRECISION_CUTOFFS, type CalibrationMetrics } from './metrics.js';
 export { DEFAULT_SEARCH, maximizeWeights, projectWeights, roundWeights, type SearchOptions, type WeightBounds } from './optimizer.js';
