@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, jest } from '@jest/globals';
 import { emfDatapoints } from '../src/observe/emf.js';
+import { alarmStates } from '../src/observe/evaluation.js';
 import { MetricCollector } from '../src/observe/metric-collector.js';
 import { readStackView } from '../src/observe/stack-view.js';
 import { tapStdout } from '../src/observe/stdout-tap.js';
@@ -128,6 +129,17 @@ describe('readStackView', () => {
     expect(view.alarms.map((alarm) => alarm.name)).toEqual(['prod-echo-ridge-FunctionErrors-score-api']);
     expect(view.canaryRateMs).toBe(60_000);
     expect(view.topicName('Topic')).toBe('prod-echo-ridge-page');
+  });
+
+  it('evaluates the alarms once a minute over the datapoints, and never says an alarm changed later than now', () => {
+    const view = readStackView(template);
+    const errors = [{ Namespace: 'EchoRidge', MetricName: 'Errors5xx', Dimensions: [{ Name: 'service', Value: 'prod-echo-ridge-score-api' }], Timestamp: new Date(AT).toISOString(), Value: 1 }];
+    const state = (now: number) => alarmStates(view, errors, now).map(({ name, state, since, notifies }) => ({ name, state, since, notifies }));
+    // 08:00:40: no whole minute has passed since the first datapoint (08:00:30), so nothing was evaluated yet.
+    expect(state(AT + 10_000)).toEqual([{ name: 'prod-echo-ridge-FunctionErrors-score-api', state: 'INSUFFICIENT_DATA', since: '2026-12-03T08:00:00.000Z', notifies: ['prod-echo-ridge-page'] }]);
+    // 08:01:30: the 08:01 evaluation saw the period [08:00, 08:01) with one 5xx.
+    expect(state(AT + 60_000)).toEqual([{ name: 'prod-echo-ridge-FunctionErrors-score-api', state: 'ALARM', since: '2026-12-03T08:01:00.000Z', notifies: ['prod-echo-ridge-page'] }]);
+    expect(alarmStates(view, [], AT)[0]).toMatchObject({ state: 'INSUFFICIENT_DATA', since: '2026-12-03T08:00:00.000Z' });
   });
 
   it("maps a local name to the one stack name ending in it, not to log groups or alarms, and leaves the rest alone", () => {

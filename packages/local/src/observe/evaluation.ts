@@ -30,9 +30,11 @@ export function alarmStates(view: StackView, datapoints: readonly Datapoint[], n
   const first = datapoints.reduce((earliest, datum) => Math.min(earliest, Date.parse(datum.Timestamp)), end);
   const start = Math.max(Math.floor(first / MINUTE) * MINUTE + MINUTE, end - EVALUATION_HORIZON_MS);
   const result = replay(view.alarms, datapoints, { start, end });
+  // Before the first whole minute (start > end) nothing was evaluated: the alarms have waited since the minute the data began.
+  const unchangedSince = new Date(Math.min(start, end)).toISOString();
   return result.alarms.map((alarm) => {
     const last = alarm.transitions.at(-1);
-    return { name: alarm.name, type: alarm.type, state: last?.state ?? 'INSUFFICIENT_DATA', since: last?.timestamp ?? new Date(start).toISOString(), notifies: alarm.notifies.map((target) => view.topicName(target)) };
+    return { name: alarm.name, type: alarm.type, state: last?.state ?? 'INSUFFICIENT_DATA', since: last?.timestamp ?? unchangedSince, notifies: alarm.notifies.map((target) => view.topicName(target)) };
   });
 }
 
