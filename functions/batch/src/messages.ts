@@ -1,3 +1,4 @@
+import { SEQUENCER_DIGITS } from '@echo-ridge/store';
 import * as v from 'valibot';
 
 /**
@@ -14,6 +15,8 @@ const S3RecordSchema = v.object({
       key: v.pipe(v.string(), v.nonEmpty()),
       eTag: v.pipe(v.string(), v.nonEmpty()),
       versionId: v.optional(v.string()),
+      /** Orders the uploads of one key (latest-scores.ts in the store); S3 sends it with every ObjectCreated event. */
+      sequencer: v.pipe(v.string(), v.regex(/^[0-9A-Fa-f]+$/, 'an S3 sequencer is hex digits'), v.maxLength(SEQUENCER_DIGITS)),
     }),
   }),
 });
@@ -34,6 +37,7 @@ export interface ObjectCreated {
   key: string;
   etag: string;
   versionId?: string | undefined;
+  sequencer: string;
 }
 
 export type BatchMessage = { kind: 'test' } | { kind: 'objects'; objects: ObjectCreated[] } | { kind: 'chunk'; batchId: string; chunk: number };
@@ -65,6 +69,7 @@ export function parseBatchMessage(body: string): BatchMessage {
       key: decodeS3Key(s3.object.key),
       etag: s3.object.eTag,
       versionId: s3.object.versionId || undefined,
+      sequencer: s3.object.sequencer,
     })),
   };
 }

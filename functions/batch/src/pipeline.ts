@@ -9,6 +9,7 @@ import {
   joinObjects,
   ObjectChangedError,
   openObjectWriter,
+  readBytes,
   readObjectRange,
   type BatchRun,
   type BatchRunStore,
@@ -18,7 +19,8 @@ import {
   type ScorerSource,
 } from '@echo-ridge/store';
 import { batchIdFor } from './batch-id.js';
-import { planChunks, readWindow } from './chunk-plan.js';
+import { countingNewlines, joinErrorParts, linesBefore, memberNumber } from './chunk-lines.js';
+import { planChunks } from './chunk-plan.js';
 import { leaseFor, refusedClaim } from './lease.js';
 import type { ChunkMessage, ObjectCreated } from './messages.js';
 import { chunkOutputKeys, isBatchInput, outputKeys } from './output-keys.js';
@@ -75,16 +77,16 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
 
   async function plan(object: ObjectCreated, batchId: string): Promise<BatchRun> {
     const head = await headObject(s3, object.bucket, object.key, object.versionId);
-    const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size };
+    const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size, sequencer: object.sequencer };
     const outputs = outputKeys(batchId);
     const { scorer } = await scoring.current();
     const draft = { batch_id: batchId, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
     const version: ObjectVersion = { ...object };
     if (!object.versionId && head.etag !== object.etag) return runs.create({ ...draft, chunks: [], failure_reason: 'the object was overwritten before it was scored' });
-    const headBytes = await readAll(await readObjectRange(s3, version, 0, Math.min(SNIFF_BYTES, head.size)));
+    const headBytes = await readBytes(await readObjectRange(s3, version, 0, Math.min(SNIFF_BYTES, head.size)));
     const problem = textProblem(headBytes, head.size <= SNIFF_BYTES);
     if (problem) return runs.create({ ...draft, chunks: [], failure_reason: problem });
-    const chunks = await planChunks(head.size, chunkBytes, () => readObjectRange(s3, version, 0, head.size));
+    const chunks = await planChunks(head.size, chunkBytes, (start, end) => readObjectRange(s3, version, start, end));
     return runs.create({ ...draft, chunks });
   }
 
@@ -179,19 +181,21 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     const results = openObjectWriter(s3, outputBucket, keys.results);
     const errors = openObjectWriter(s3, outputBucket, keys.errors);
     const scores = openScoreWriter(run, sampler);
-    const window = readWindow(chunk);
     const version: ObjectVersion = { bucket: run.source.bucket, key: run.source.key, etag: run.source.etag, versionId: run.source.version_id };
+    const tally = { newlines: 0 };
     try {
-      const bytes = await readObjectRange(s3, version, window.start, window.end);
-      const counts = await scoreLines(splitJsonlLines(bytes, { firstLine: window.firstLine }), scorers.scorer, {
+      const bytes = countingNewlines(await readObjectRange(s3, version, chunk.start, chunk.end), tally);
+      // Lines are numbered within the chunk (chunk-lines.ts); only the file's first chunk may open with a BOM.
+      const counts = await scoreLines(splitJsonlLines(bytes, { startsFile: chunk.start === 0 }), scorers.scorer, {
         async scored(line, payload, company) {
-          await scores.add(line, payload, company);
+          await scores.add(memberNumber(chunk, line), payload, company);
           await results.write(`${JSON.stringify(payload)}\n`);
         },
         failed: (record) => errors.write(`${JSON.stringify(record)}\n`),
       });
-      await Promise.all([scores.flush(), results.close(), errors.close()]);
-      return counts;
+      const [{ superseded }] = await Promise.all([scores.flush(), results.close(), errors.close()]);
+      if (superseded > 0) logger.info('a newer upload of the same key holds the latest score of some companies: their scores from this one are history', { superseded });
+      return { ...counts, newlines: tally.newlines };
     } catch (error) {
       await Promise.all([results.abort(), errors.abort()]);
       throw error;
@@ -222,7 +226,8 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
   async function join(run: BatchRun): Promise<void> {
     const parts = run.chunks.map((chunk) => chunkOutputKeys(run, chunk.index));
     await joinObjects(s3, outputBucket, parts.map((part) => part.results), run.results_key);
-    await joinObjects(s3, outputBucket, parts.map((part) => part.errors), run.errors_key);
+    const before = linesBefore(run.chunks);
+    await joinErrorParts(s3, outputBucket, parts.map((part, i) => ({ key: part.errors, linesBefore: before[i]! })), run.errors_key);
     logger.info('chunk outputs joined', { parts: parts.length });
   }
 
@@ -260,9 +265,3 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
 }
 
 export type BatchPipeline = ReturnType<typeof createBatchPipeline>;
-
-async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const bytes of source) parts.push(bytes);
-  return Buffer.concat(parts);
-}

@@ -1,5 +1,5 @@
 import { parseCompanyLine, type Company, type LineErrorRecord, type RawLine, type ScorePayload, type Scorer } from '@echo-ridge/engine';
-import type { ChunkCounts } from '@echo-ridge/store';
+import type { LineCounts } from '@echo-ridge/store';
 
 /** Where each line of a chunk goes: a payload (with the company it scores) for a valid line, an error record for any other. */
 export interface LineSink {
@@ -12,8 +12,8 @@ export interface LineSink {
  * sink's backpressure (S3 parts, DynamoDB writes in flight) bounds memory. Every non-blank line ends
  * as exactly one of the two: lines = scored + failed.
  */
-export async function scoreLines(lines: AsyncIterable<RawLine>, scorer: Scorer, sink: LineSink): Promise<ChunkCounts> {
-  const counts: ChunkCounts = { lines: 0, scored: 0, failed: 0 };
+export async function scoreLines(lines: AsyncIterable<RawLine>, scorer: Scorer, sink: LineSink): Promise<LineCounts> {
+  const counts: LineCounts = { lines: 0, scored: 0, failed: 0 };
   for await (const raw of lines) {
     counts.lines += 1;
     const parsed = 'error' in raw ? raw : parseCompanyLine(raw.text, raw.line);

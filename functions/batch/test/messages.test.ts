@@ -18,7 +18,7 @@ describe('parseBatchMessage', () => {
   it('reads an ObjectCreated event, decoding the URL-encoded key', () => {
     expect(parseBatchMessage(s3Event('incoming/my+file%C3%A9.jsonl'))).toEqual({
       kind: 'objects',
-      objects: [{ bucket: 'data', key: 'incoming/my fileé.jsonl', etag: '0123abcd', versionId: undefined }],
+      objects: [{ bucket: 'data', key: 'incoming/my fileé.jsonl', etag: '0123abcd', versionId: undefined, sequencer: '0A' }],
     });
     expect(parseBatchMessage(s3Event('incoming/a.jsonl', { versionId: 'v1' }))).toMatchObject({ objects: [{ versionId: 'v1' }] });
   });
@@ -32,6 +32,8 @@ describe('parseBatchMessage', () => {
     ['not JSON', 'hello'],
     ['another event', JSON.stringify({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: 'b' }, object: { key: 'k', eTag: 'e' } } }] })],
     ['no records', JSON.stringify({ Records: [] })],
+    ['an event without a sequencer', s3Event('incoming/a.jsonl', { sequencer: undefined })],
+    ['an event whose sequencer is not hex', s3Event('incoming/a.jsonl', { sequencer: '0055AED6DCD9028G' })],
     ['a bad chunk', JSON.stringify({ type: 'batch-chunk', batch_id: 'b1', chunk: -1 })],
   ])('treats %s as a poison message', (_, body) => {
     expect(() => parseBatchMessage(body)).toThrow(PoisonMessageError);

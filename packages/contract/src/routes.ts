@@ -92,7 +92,7 @@ export const OPERATIONS = {
     path: '/scores/{company_id}',
     apiKeyRequired: true,
     summary: 'Read the scores of a company',
-    description: 'The latest stored payload, or with `history=true` one page of all stored payloads, newest first.',
+    description: 'The latest payload (from files dropped under one key, the newest upload of that key, whatever order S3 reported the uploads in), or with `history=true` one page of all stored payloads, newest first.',
     pathParameters: { company_id: 'The `company_id` of the scored record.' },
     query: ScoresQuerySchema,
     responses: { 200: { description: 'The latest payload, or a page of the history when `history=true`.', schema: ScoresResponseSchema } },

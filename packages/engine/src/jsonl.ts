@@ -32,13 +32,16 @@ function lineError(line: number, code: LineErrorCode, message: string): { line: 
 /**
  * Splits a byte stream into JSONL lines with constant memory: 1-based line numbers as an editor shows
  * them, a UTF-8 BOM and CRLF endings tolerated, blank lines skipped (but counted), over-long lines and
- * invalid UTF-8 turned into error records instead of stopping the run.
+ * invalid UTF-8 turned into error records instead of stopping the run. A stream that starts mid-file
+ * (`startsFile: false`, a range of a larger object) keeps a U+FEFF on its first line as content, as a
+ * read of the whole file does.
  */
 export async function* splitJsonlLines(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-  options: { maxLineBytes?: number; firstLine?: number } = {},
+  options: { maxLineBytes?: number; firstLine?: number; startsFile?: boolean } = {},
 ): AsyncGenerator<RawLine> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const startsFile = options.startsFile ?? true;
   let lineNumber = (options.firstLine ?? 1) - 1;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -52,7 +55,7 @@ export async function* splitJsonlLines(
       return;
     }
     // The file's first line may open with a BOM, however the first chunks happened to be cut.
-    if (lineNumber === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
+    if (startsFile && lineNumber === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CARRIAGE_RETURN) end -= 1;
     if (end > maxLineBytes) {

@@ -114,6 +114,12 @@ describe('splitJsonlLines', () => {
     ]);
   });
 
+  it('keeps a U+FEFF opening the first line as content when the stream starts mid-file', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(await split([Buffer.concat([bom, Buffer.from('{}\n')])], { startsFile: false })).toEqual([{ line: 1, text: '\uFEFF{}' }]);
+    expect(await split([Buffer.concat([bom, Buffer.from('{}\n')])])).toEqual([{ line: 1, text: '{}' }]);
+  });
+
   describe('over-long lines', () => {
     it('allows a line of exactly maxLineBytes (its CR not counted)', async () => {
       expect(await split(['aaaaa\r\nbbbbb\n'], { maxLineBytes: 5 })).toEqual([

@@ -23,7 +23,7 @@ import type { BatchRun, BatchRunStore } from '@echo-ridge/store';
 import { startBatchRuntime } from '../src/batch-runtime.js';
 import { startDynamoDbLocal } from '../src/dynamodb-local.js';
 import { s3Client } from '../src/fauxqs.js';
-import { objectCreatedEvent } from '../src/s3-sqs-bridge.js';
+import { objectCreatedEvent, sequencerClock } from '../src/s3-sqs-bridge.js';
 import { ensureScoreTable } from '../src/score-table.js';
 import { sqsRecord } from '../src/sqs-poller.js';
 import { companyLine } from '../test/support/companies.js';
@@ -106,9 +106,11 @@ async function endToEnd(file: string, lines: number): Promise<void> {
   }
 }
 
+const nextSequencer = sequencerClock();
+
 /** A sandbox process handling an object's event (and, with DRAIN_QUEUE, the chunk messages it queues). */
 async function invokeInProcess(bundle: string, emulators: BatchEmulators, object: { key: string; etag: string; size: number }, env: Record<string, string>) {
-  const body = objectCreatedEvent(emulators.bucket, object, 'us-east-1');
+  const body = objectCreatedEvent(emulators.bucket, { ...object, sequencer: nextSequencer() }, 'us-east-1');
   const event = { Records: [sqsRecord({ MessageId: `bench-${object.key}`, ReceiptHandle: 'bench', Body: body }, emulators.resources.queueArn, 'us-east-1')] };
   const child = spawn(process.execPath, [bundle], {
     env: { ...process.env, ...emulators.functionEnv({ WEIGHTS_CONFIG_PATH: WEIGHTS, SQS_EVENT: JSON.stringify(event), ...env }) },

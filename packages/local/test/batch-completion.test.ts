@@ -170,17 +170,18 @@ describe('finishing a chunked batch', () => {
   });
 
   it('neither counts nor joins the chunks of a failed batch, even one claimed before it failed', async () => {
-    const { batchId, planned, messages } = await plannedBatch('failed-batch');
+    const { batchId, messages } = await plannedBatch('failed-batch');
     await deliver(handlerWith(), messages[0]!);
     const claim = await emulators.runs.claimChunk(batchId, 1, { owner: 'slow-invocation', until: Date.now() + 60_000 });
     expect(claim.claimed).toBe(true);
 
     await emulators.runs.fail(batchId, 'the input changed');
-    await expect(emulators.runs.finishChunk(batchId, 1, 'slow-invocation', { lines: 5, scored: 5, failed: 0 })).resolves.toBeUndefined();
+    await expect(emulators.runs.finishChunk(batchId, 1, 'slow-invocation', { lines: 5, scored: 5, failed: 0, newlines: 5 })).resolves.toBeUndefined();
     for (const message of messages.slice(1)) await expect(deliver(handlerWith(), message)).resolves.toEqual({ batchItemFailures: [] });
 
     const run = await emulators.runs.get(batchId);
-    const firstChunk = planned.chunks[1]!.first_line - 1;
+    // The file has no blank lines: the first chunk's newlines are its companies.
+    const firstChunk = run!.chunks[0]!.newlines;
     expect(run).toMatchObject({ status: 'failed', failure_reason: 'the input changed', chunks_done: 1, total: firstChunk, successful: firstChunk });
     await expect(exists(run!.results_key)).resolves.toBe(false);
   });

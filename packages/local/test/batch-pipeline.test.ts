@@ -4,11 +4,12 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { batchIdFor, planChunks } from '@echo-ridge/batch';
-import { createDocumentClient, createStore } from '@echo-ridge/store';
+import { batchIdFor, FIRST_SEARCH_BYTES, parseBatchMessage, planChunks } from '@echo-ridge/batch';
+import { createDocumentClient, createStore, headObject, readObjectRange } from '@echo-ridge/store';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
-import { sqsClient } from '../src/fauxqs.js';
+import { s3Client, sqsClient } from '../src/fauxqs.js';
 import { companyLine, companyLines, EXAMPLE_LINES } from './support/companies.js';
+import { countReads } from './support/count-reads.js';
 import { batchHandler, invoke, objectEvent, sqsEvent, startBatchEmulators, type BatchEmulators } from './support/emulators.js';
 
 let emulators: BatchEmulators;
@@ -44,6 +45,8 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     const run = await emulators.runs.get(batchId);
     expect(run).toMatchObject({ status: 'completed', total: 120, successful: 120, failed: 0, chunk_count: 1, results_key: `results/${batchId}.jsonl`, errors_key: `errors/${batchId}.jsonl` });
     expect(run?.companies_per_minute).toBeGreaterThan(0);
+    // The upload's place among uploads of its key, for the latest-score pointers.
+    expect(run?.source.sequencer).toBe((JSON.parse(event) as { Records: [{ s3: { object: { sequencer: string } } }] }).Records[0].s3.object.sequencer);
     expect(Date.parse(run!.started_at!)).toBeLessThanOrEqual(Date.parse(run!.completed_at!));
     expect(Date.parse(run!.started_at!)).toBeGreaterThanOrEqual(Date.parse(run!.created_at));
     expect(ids(await emulators.readText(run!.results_key))).toEqual(EXAMPLE_LINES.map((line) => (JSON.parse(line) as { company_id: string }).company_id));
@@ -167,17 +170,17 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
       if (i % 13 === 0) parts.push('\n');
     }
     const body = Buffer.from(parts.join(''));
-    const read = () =>
+    const readRange = (start: number, end: number) =>
       Promise.resolve(
         (async function* () {
-          yield body;
+          yield body.subarray(start, end);
           await Promise.resolve();
         })(),
       );
     // The first chunk size around 1.5 KB whose plan has all three kinds of nominal cut.
     const cutKinds = async (chunkBytes: number) => {
-      const chunks = await planChunks(body.length, chunkBytes, read);
-      const cuts = chunks.slice(0, -1).map((chunk) => chunk.start + chunkBytes);
+      const chunks = await planChunks(body.length, chunkBytes, readRange);
+      const cuts = chunks.slice(0, -1).map((_, k) => (k + 1) * chunkBytes);
       return {
         onNewline: cuts.some((at) => body[at - 1] === 0x0a),
         insideCharacter: cuts.some((at) => (body[at]! & 0xc0) === 0x80),
@@ -207,9 +210,49 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     const expectedIds = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 11 !== 5).map((i) => `chunk-${i}`);
     expect(run).toMatchObject({ status: 'completed', total: 60, successful: expectedIds.length, failed: 60 - expectedIds.length });
     expect(ids(await emulators.readText(run!.results_key))).toEqual(expectedIds);
-    const errorLines = lines(await emulators.readText(run!.errors_key)).map((line) => (JSON.parse(line) as { line: number; company_id: string }));
+    const errorsText = await emulators.readText(run!.errors_key);
+    const errorLines = lines(errorsText).map((line) => JSON.parse(line) as { line: number; company_id: string });
+    expect(errorLines).toHaveLength(60 - expectedIds.length);
     const fileLines = body.toString('utf8').split('\n');
     for (const error of errorLines) expect(fileLines[error.line - 1]).toContain(`"company_id": "${error.company_id}"`);
     await expect(emulators.countBatchItems(batchId)).resolves.toBe(expectedIds.length);
+
+    // Joined outputs are those of the same file scored in one chunk: errors byte for byte, results but
+    // for each payload's timestamp and processing time.
+    const whole = await drop('chunked-whole.jsonl', body);
+    await invoke(batchHandler(emulators), sqsEvent(emulators, [{ body: whole.event }]));
+    const wholeRun = await emulators.runs.get(whole.batchId);
+    expect(wholeRun).toMatchObject({ status: 'completed', chunk_count: 1 });
+    await expect(emulators.readText(wholeRun!.errors_key)).resolves.toBe(errorsText);
+    const timeless = (text: string) => text.replace(/"timestamp":"[^"]*","processing_time_ms":[0-9.e-]+/g, '');
+    expect(timeless(await emulators.readText(wholeRun!.results_key))).toBe(timeless(await emulators.readText(run!.results_key)));
+  });
+
+  it('plans a large object with one small ranged read per chunk edge, not a read of the object', async () => {
+    const lineCount = 24_000;
+    const { key, event } = await drop('edges.jsonl', [...companyLines(lineCount, 'edge')].join(''));
+    const object = parseBatchMessage(event);
+    if (object.kind !== 'objects') throw new Error('expected an object event');
+    const { etag } = object.objects[0]!;
+    const size = (await headObject(emulators.s3, emulators.bucket, key)).size;
+    // Every byte S3 sends to a GetObject of this client, counted on the wire's Content-Length.
+    const counting = s3Client(emulators.fauxqs.endpoint);
+    const reads = countReads(counting);
+    try {
+      const chunkBytes = 512 * 1024;
+      const chunks = await planChunks(size, chunkBytes, (start, end) => readObjectRange(counting, { bucket: emulators.bucket, key, etag }, start, end));
+      expect(chunks.length).toBe(Math.ceil(size / chunkBytes));
+      const body = Buffer.from(await emulators.readText(key));
+      for (const chunk of chunks.slice(0, -1)) {
+        const boundary = (chunk.index + 1) * chunkBytes;
+        // Each cut is right after the first newline at or beyond its boundary.
+        expect(body.indexOf(0x0a, boundary - 1) + 1).toBe(chunk.end);
+      }
+      expect(reads.gets).toBe(chunks.length - 1);
+      expect(reads.bytes).toBe((chunks.length - 1) * FIRST_SEARCH_BYTES);
+      expect(reads.bytes).toBeLessThan(size / 100);
+    } finally {
+      counting.destroy();
+    }
   });
 });

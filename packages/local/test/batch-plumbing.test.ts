@@ -2,15 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import { parseBatchMessage } from '@echo-ridge/batch';
 import type { BatchRun } from '@echo-ridge/store';
 import { outboxNames, settledFiles, summaryLine } from '../src/inbox.js';
-import { objectCreatedEvent, unannounced } from '../src/s3-sqs-bridge.js';
+import { objectCreatedEvent, sequencerClock, unannounced } from '../src/s3-sqs-bridge.js';
 import { sqsRecord, succeeded } from '../src/sqs-poller.js';
 
 describe('the S3 to SQS bridge', () => {
   it('announces a key the way S3 encodes it, so that the batch function reads back the same key', () => {
     for (const key of ['incoming/plain.jsonl', 'incoming/with space+plus.jsonl', 'incoming/dossier/été 2026 (1).jsonl']) {
-      const event = objectCreatedEvent('data', { key, etag: 'abc', size: 10 }, 'us-east-1');
-      expect(parseBatchMessage(event)).toEqual({ kind: 'objects', objects: [{ bucket: 'data', key, etag: 'abc', versionId: undefined }] });
+      const event = objectCreatedEvent('data', { key, etag: 'abc', size: 10, sequencer: '0055AED6DCD90281E5' }, 'us-east-1');
+      expect(parseBatchMessage(event)).toEqual({ kind: 'objects', objects: [{ bucket: 'data', key, etag: 'abc', versionId: undefined, sequencer: '0055AED6DCD90281E5' }] });
     }
+  });
+
+  it('hands out sequencers that grow with every event, within a millisecond, across a restart and past a clock step back', () => {
+    let now = 1_780_000_000_000;
+    const first = sequencerClock(() => now);
+    const a = first();
+    const b = first();
+    now -= 5;
+    const c = first();
+    now += 10;
+    const d = sequencerClock(() => now)();
+    const ordered = (x: string, y: string) => x.padStart(64, '0') < y.padStart(64, '0');
+    expect([ordered(a, b), ordered(b, c), ordered(c, d)]).toEqual([true, true, true]);
+    expect(a).toMatch(/^[0-9A-F]{18}$/);
   });
 
   it('announces each new object version once, filtered by suffix', () => {

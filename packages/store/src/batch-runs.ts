@@ -36,8 +36,11 @@ import type { TableContext } from './table-context.js';
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-/** Bytes [start, end) of the object, starting on a line start; `first_line` is that line's number in the whole file. */
-export const ChunkSchema = v.object({ index: count, start: count, end: count, first_line: v.pipe(count, v.minValue(1)) });
+/**
+ * Bytes [start, end) of the object, starting on a line start. `newlines`, the chunk's newline bytes,
+ * is recorded when the chunk finishes: the lines before a chunk are the sum of its predecessors'.
+ */
+export const ChunkSchema = v.object({ index: count, start: count, end: count, newlines: v.optional(count) });
 export type Chunk = v.InferOutput<typeof ChunkSchema>;
 
 /** `until` is in epoch milliseconds: after it, the holder's invocation has certainly ended. */
@@ -65,10 +68,16 @@ export interface NewBatchRun {
   failure_reason?: string | undefined;
 }
 
-export interface ChunkCounts {
+export interface LineCounts {
+  /** Non-blank lines: scored + failed. */
   lines: number;
   scored: number;
   failed: number;
+}
+
+export interface ChunkCounts extends LineCounts {
+  /** Newline bytes in the chunk, blank lines included: how far the next chunk's line numbers move. */
+  newlines: number;
 }
 
 const parseRun = (item: Record<string, unknown>) => v.parse(BatchRunSchema, item);
@@ -178,19 +187,21 @@ export async function claimChunk(table: TableContext, batchId: string, index: nu
 }
 
 /**
- * Adds a finished chunk's counts to the batch and drops its lease, in one atomic write that only its
- * lease holder can make once, and only while the batch runs. The returned record tells the caller
+ * Adds a finished chunk's counts to the batch, records its newlines on its plan entry and drops its
+ * lease, in one atomic write that only its lease holder can make once, and only while the batch runs. The returned record tells the caller
  * whether it finished the last chunk. Undefined means nothing was added: the lease was lost (another
  * invocation took the chunk over) or the batch failed meanwhile.
  */
 export async function finishChunk(table: TableContext, batchId: string, index: number, owner: string, counts: ChunkCounts): Promise<BatchRun | undefined> {
+  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`chunk index ${index} is not a whole number`);
   try {
     const result = await tableCall('finish chunk', () =>
       table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
           Key: batchKey(batchId),
-          UpdateExpression: 'ADD chunks_done :one, #total :lines, successful :scored, #failed :failed, finished_chunks :indexSet REMOVE leases.#chunk',
+          // A list element's index cannot be a placeholder; it is a whole number from the caller's plan.
+          UpdateExpression: `SET chunks[${index}].newlines = :newlines ADD chunks_done :one, #total :lines, successful :scored, #failed :failed, finished_chunks :indexSet REMOVE leases.#chunk`,
           ConditionExpression: '#status = :running AND leases.#chunk.#owner = :owner AND NOT contains(finished_chunks, :index)',
           ExpressionAttributeNames: { '#chunk': String(index), '#owner': 'owner', '#total': 'total', '#failed': 'failed', '#status': 'status' },
           ExpressionAttributeValues: {
@@ -198,6 +209,7 @@ export async function finishChunk(table: TableContext, batchId: string, index: n
             ':lines': counts.lines,
             ':scored': counts.scored,
             ':failed': counts.failed,
+            ':newlines': counts.newlines,
             ':indexSet': new Set([index]),
             ':owner': owner,
             ':index': index,

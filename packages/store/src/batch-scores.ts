@@ -6,23 +6,27 @@ export interface FileBatchScore {
   batchId: string;
   /** The batch's creation time: every score of the batch is stored "at" it, so a rewrite lands on the same key. */
   storedAt: string;
-  /** The line's 1-based number in the input file. */
-  line: number;
+  /**
+   * The line's member number, counted from 1: its line number in a one-chunk batch; in a larger one
+   * its chunk's first byte plus its line number within the chunk (functions/batch/src/chunk-lines.ts),
+   * unique and in input order.
+   */
+  member: number;
   payload: ScorePayload;
 }
 
 /**
  * The item of one scored line of a file batch, in the shape of every stored score (readable by
- * `GET /scores/{company_id}` and the batch listing). Its key depends only on batch, line and company,
- * so scoring a line again after a crash replaces the item instead of adding a second one.
+ * `GET /scores/{company_id}` and the batch listing). Its key depends only on batch, member number and
+ * company, so scoring a line again after a crash replaces the item instead of adding a second one.
  */
-export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, line, payload }: FileBatchScore): Record<string, unknown> {
+export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, member, payload }: FileBatchScore): Record<string, unknown> {
   return scoreItem(table, {
-    score_id: `${batchId}-${line}`,
+    score_id: `${batchId}-${member}`,
     company_id: payload.company_id,
     stored_at: storedAt,
     batch_id: batchId,
-    batch_index: line - 1,
+    batch_index: member - 1,
     payload,
   });
 }

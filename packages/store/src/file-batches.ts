@@ -9,6 +9,8 @@ export const BatchSourceSchema = v.object({
   etag: v.string(),
   version_id: v.optional(v.string()),
   size: count,
+  /** The S3 sequencer of the upload's event: which of two uploads of the key is newer (latest-scores.ts). */
+  sequencer: v.optional(v.string()),
 });
 export type BatchSource = v.InferOutput<typeof BatchSourceSchema>;
 

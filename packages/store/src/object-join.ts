@@ -12,6 +12,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { mapInParallel } from './in-parallel.js';
 
 /**
  * Joins objects into one inside S3: a multipart upload whose parts are UploadPartCopy ranges of the
@@ -126,20 +127,9 @@ export async function joinObjects(s3: S3Client, bucket: string, sourceKeys: read
     return { PartNumber, ETag: result.CopyPartResult?.ETag };
   };
   try {
-    const completed: CompletedPart[] = new Array<CompletedPart>(parts.length);
     // A few parts at once: S3 copies each in seconds at most, and a large file has hundreds. Memory
-    // holds at most one 5 MiB read part per worker.
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      try {
-        for (let i = next++; i < parts.length && !failed; i = next++) completed[i] = await uploadPart(parts[i]!, i + 1);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, worker));
+    // holds at most one 5 MiB read part per call in flight.
+    const completed = await mapInParallel(parts, PARTS_IN_FLIGHT, (part, i) => uploadPart(part, i + 1));
     await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId, MultipartUpload: { Parts: completed } }));
   } catch (error) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: targetKey, UploadId })).catch(() => undefined);

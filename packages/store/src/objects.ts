@@ -56,6 +56,13 @@ export async function readObjectRange(s3: S3Client, object: ObjectVersion, start
   }
 }
 
+/** Gathers a short stream (a sniffed head, a search window) into one buffer. */
+export async function readBytes(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of source) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
 /** A text object written as it is produced: memory holds the multipart upload's parts in flight, not the object. */
 export interface ObjectWriter {
   write(data: string | Uint8Array): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ScorePayloadSchema, type ScorePayload } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { createBatchWriter, type TableItem } from './batch-writes.js';
@@ -8,6 +8,7 @@ import type { Page, PageRequest } from './cursor.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
 import { batchMemberKey, batchPartition, companyPartition, SCORE_PREFIX, scoreSortKey } from './keys.js';
+import { latestPointerItem, latestScoreSortKey, pointLatest } from './latest-scores.js';
 import { queryPage, type Listing } from './query-page.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
@@ -55,7 +56,10 @@ const newScore = (table: TableContext, payload: ScorePayload): StoredScore => ({
   payload,
 });
 
-/** Stores one new score under a fresh key, with a condition so that it can never replace another item. */
+/**
+ * Stores one new score under a fresh key, with a condition so that it can never replace another item,
+ * then makes it the company's latest.
+ */
 export async function putScore(table: TableContext, payload: ScorePayload): Promise<StoredScore> {
   const stored = newScore(table, payload);
   try {
@@ -66,6 +70,7 @@ export async function putScore(table: TableContext, payload: ScorePayload): Prom
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
     throw error;
   }
+  await pointLatest(table, stored.company_id, scoreSortKey(stored.stored_at, stored.score_id));
   return stored;
 }
 
@@ -77,16 +82,22 @@ export interface BatchMember {
 
 /**
  * Stores the scores of a new batch 25 to a BatchWriteItem call, several calls at once. That call takes
- * no condition, and needs none here: every item's key holds a score id made for it a moment ago.
+ * no condition, and needs none here: every item's key holds a score id made for it a moment ago. Then
+ * each company's latest is its last member in the batch, written the same way once the scores are
+ * stored (one pointer per company, as a call refuses two puts of one key).
  */
 export async function writeBatchScores(table: TableContext, batchId: string, members: readonly BatchMember[]): Promise<StoredScore[]> {
   const writer = createBatchWriter(table);
   const stored: StoredScore[] = [];
+  const latest = new Map<string, StoredScore>();
   for (const { index, payload } of members) {
     const score = { ...newScore(table, payload), batch_id: batchId, batch_index: index };
     stored.push(score);
+    latest.set(score.company_id, score);
     await writer.add(scoreItem(table, score));
   }
+  await writer.flush();
+  for (const score of latest.values()) await writer.add(latestPointerItem(table, score.company_id, scoreSortKey(score.stored_at, score.score_id)));
   await writer.flush();
   return stored;
 }
@@ -107,8 +118,17 @@ function companyScores(companyId: string): Listing {
   };
 }
 
-/** The most recently stored score of a company, if any. */
+/**
+ * The company's latest score: the one its pointer names (latest-scores.ts). A company scored before
+ * pointers existed, or whose pointed score has expired, falls back to its most recently stored score.
+ */
 export async function latestScore(table: TableContext, companyId: string): Promise<StoredScore | undefined> {
+  const sortKey = await latestScoreSortKey(table, companyId);
+  if (sortKey !== undefined) {
+    const pk = companyPartition(companyId);
+    const result = await tableCall('get latest score', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk: sortKey } })));
+    if (result.Item) return v.parse(ScoreItemSchema, result.Item);
+  }
   const page = await queryPage(table, companyScores(companyId), { limit: 1 });
   return page.items[0] && v.parse(ScoreItemSchema, page.items[0]);
 }

@@ -52,7 +52,7 @@ describe('echo-ridge dlq list on fauxqs', () => {
     const send = async (body: string) => (await sqs.send(new SendMessageCommand({ QueueUrl: resources.queueUrl, MessageBody: body }))).MessageId!;
     const start = Date.now();
     sent = {
-      s3Event: await send(objectCreatedEvent('staging-data', { key: 'incoming/acme q3.jsonl', etag: 'e1', size: 10 }, LOCAL_AWS.region)),
+      s3Event: await send(objectCreatedEvent('staging-data', { key: 'incoming/acme q3.jsonl', etag: 'e1', size: 10, sequencer: '0055AED6DCD90281E5' }, LOCAL_AWS.region)),
       chunk: await send(JSON.stringify({ type: 'batch-chunk', batch_id: 'b'.repeat(32), chunk: 2 })),
       poison: await send('not json'),
     };

@@ -8,7 +8,7 @@ import { createHandler } from '@echo-ridge/batch';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../../src/dynamodb-local.js';
 import { ensureBatchResources, s3Client, startFauxqsServer, type BatchResources, type Fauxqs } from '../../src/fauxqs.js';
 import { createLambdaContext } from '../../src/lambda-context.js';
-import { objectCreatedEvent } from '../../src/s3-sqs-bridge.js';
+import { objectCreatedEvent, sequencerClock } from '../../src/s3-sqs-bridge.js';
 import { ensureScoreTable } from '../../src/score-table.js';
 import { sqsRecord } from '../../src/sqs-poller.js';
 import { BATCH_FUNCTION } from '../../src/batch-function.js';
@@ -120,8 +120,11 @@ export function sqsEvent(emulators: BatchEmulators, bodies: readonly { body: str
   };
 }
 
-export const objectEvent = (emulators: BatchEmulators, key: string, upload: { etag: string; size: number }) =>
-  objectCreatedEvent(emulators.bucket, { key, ...upload }, LOCAL_AWS.region);
+const nextSequencer = sequencerClock();
+
+/** The event S3 sends for an upload; its sequencer is greater than those of earlier uploads unless given. */
+export const objectEvent = (emulators: BatchEmulators, key: string, upload: { etag: string; size: number; sequencer?: string }) =>
+  objectCreatedEvent(emulators.bucket, { key, sequencer: nextSequencer(), ...upload }, LOCAL_AWS.region);
 
 export function invoke(handler: BatchHandler, event: SQSEvent, timeoutMs = BATCH_FUNCTION.timeoutMs): Promise<SQSBatchResponse> {
   return handler(event, createLambdaContext({ ...BATCH_FUNCTION, region: LOCAL_AWS.region, timeoutMs }));
