@@ -46,6 +46,12 @@ export interface BatchRuntimeOptions {
   faults?: SandboxFaults;
   /** See PollerOptions.retryAfterSeconds; unset, failed messages wait out the visibility timeout as on AWS. */
   retryAfterSeconds?: number;
+  /**
+   * The function's timeout, the stack's unless set; the queue's visibility timeout is six times it, as
+   * the stack sets it. A test shortens it so that the chunk lease of a killed invocation (its deadline
+   * and a margin) runs out in seconds.
+   */
+  timeoutMs?: number;
   log?: (line: string) => void;
   /** Told how many batch messages the function finished (deleted from the queue), for the queue's metrics. */
   onMessagesDeleted?: (count: number) => void;
@@ -79,11 +85,12 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
   };
   try {
     const { bucket } = BATCH_FUNCTION;
+    const settings = { ...BATCH_FUNCTION, region: LOCAL_AWS.region, timeoutMs: options.timeoutMs ?? BATCH_FUNCTION.timeoutMs };
     const resources = await ensureBatchResources(fauxqs.endpoint, {
       bucket,
       queue: BATCH_FUNCTION.queue,
       deadLetterQueue: BATCH_FUNCTION.deadLetterQueue,
-      visibilityTimeoutSeconds: (6 * BATCH_FUNCTION.timeoutMs) / 1000,
+      visibilityTimeoutSeconds: (6 * settings.timeoutMs) / 1000,
       maxReceiveCount: BATCH_FUNCTION.maxReceiveCount,
     });
     const s3 = s3Client(fauxqs.endpoint);
@@ -94,7 +101,6 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       return Promise.resolve();
     });
     const functionEnv = { ...batchFunctionEnv({ dynamoDbEndpoint: options.dynamoDbEndpoint, fauxqsEndpoint: fauxqs.endpoint, tableName: options.tableName, queueUrl: resources.queueUrl }), ...options.functionEnv };
-    const settings = { ...BATCH_FUNCTION, region: LOCAL_AWS.region };
     // Each sandbox is a worker thread, so that a timeout or a crash stops its code as Lambda does.
     const pool = createSandboxPool<SQSEvent, SQSBatchResponse>(
       () =>

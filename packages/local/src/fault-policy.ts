@@ -10,7 +10,8 @@ export interface InvocationFaults {
 
 /** What a sandbox meets on the wire, decided afresh for each invocation. */
 export interface SandboxFaults {
-  invocation(): InvocationFaults;
+  /** `event` is the invocation's event, for a policy that treats invocations apart (a test crashing each batch at a point of its own). */
+  invocation(event?: unknown): InvocationFaults;
 }
 
 /**

@@ -89,7 +89,7 @@ export async function startWorkerSandbox<E, R>(options: WorkerSandboxOptions): P
   return {
     async invoke(event, context) {
       if (exited) throw exited;
-      current = options.faults?.invocation();
+      current = options.faults?.invocation(event);
       const id = nextId++;
       const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
       worker.postMessage({ id, event, remainingMs: context.getRemainingTimeInMillis() } satisfies WorkerRequest);

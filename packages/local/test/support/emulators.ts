@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -82,31 +83,43 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return object.Body!.transformToString('utf8');
     },
-    async countBatchItems(batchId) {
-      let count = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: TABLE_NAME,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
-        count += page.Count ?? 0;
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return count;
-    },
+    countBatchItems: (batchId) => countBatchItems(documents, TABLE_NAME, batchId),
     async stop() {
       s3.destroy();
       documents.destroy();
       await Promise.all([dynamoDb.stop(), fauxqs.stop()]);
     },
   };
+}
+
+/** Members of a batch in the table's batch index (gsi1): one item per scored line, however often it was written. */
+export async function countBatchItems(documents: DynamoDBDocumentClient, tableName: string, batchId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/**
+ * A document client for a test's own reads, which are not under test: on a loaded machine it waits for
+ * DynamoDB Local instead of giving up at the store client's 2 s, which is meant for the API's budget.
+ */
+export function patientDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 10, requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 } });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
