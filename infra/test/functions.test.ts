@@ -12,6 +12,7 @@ const SIZES = {
   'score-api': { MemorySize: 1024, Timeout: 15 },
   batch: { MemorySize: 1536, Timeout: 300 },
   'context-refresh': { MemorySize: 512, Timeout: 120 },
+  authorizer: { MemorySize: 256, Timeout: 3 },
 } as const;
 
 describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {

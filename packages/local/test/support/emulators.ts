@@ -1,7 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
+import { createBatchRunStore, createDocumentClient, DEV_TENANT, tenantBatchMembers, type BatchRunStore } from '@echo-ridge/store';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createHandler } from '@echo-ridge/batch';
@@ -91,7 +91,8 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
             TableName: TABLE_NAME,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` },
+            // File batches are the dev tenant's until batches are partitioned by tenant.
+            ExpressionAttributeValues: { ':pk': tenantBatchMembers(DEV_TENANT, batchId) },
             Select: 'COUNT',
             ExclusiveStartKey: start,
           }),
