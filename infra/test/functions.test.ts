@@ -44,7 +44,8 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
         POWERTOOLS_SERVICE_NAME: `${stage}-echo-ridge-${service}`,
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
         NODE_OPTIONS: '--enable-source-maps',
-        ...(service === 'context-refresh' ? {} : { SAMPLE_RATE: String(STAGES[stage].sampleRate) }),
+        // Only the functions that score keep a sample of what they scored.
+        ...(service === 'score-api' || service === 'batch' ? { SAMPLE_RATE: String(STAGES[stage].sampleRate) } : {}),
         ...(service === 'batch' ? { QUEUE_URL: { Ref: expect.stringMatching(/^BatchQueue/) }, CHUNK_BYTES: String(CHUNK_BYTES) } : {}),
       },
     });
