@@ -2,11 +2,14 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  ApiKeySourceType,
   EndpointType,
+  IdentitySource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   Period,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
   type UsagePlan,
@@ -14,6 +17,8 @@ import {
 import { Alias } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
+import { PUBLIC_ROUTE_THROTTLE, USAGE_TIERS } from '@echo-ridge/contract';
+import { API_KEY_PREFIX, TENANT_PREFIX } from '@echo-ridge/store/schemas';
 import { Construct } from 'constructs';
 import { companyRequestSchema } from './company-model.js';
 import { RUNBOOK } from './runbook.js';
@@ -21,27 +26,34 @@ import { ServiceFunction } from './service-function.js';
 import { resourceName, type StageConfig } from './stage.js';
 import type { Storage } from './storage.js';
 
-/** A customer tier: every API key is put on exactly one of these plans. */
-export interface UsageTier {
-  readonly name: string;
-  /** Steady requests per second per key. */
-  readonly rateLimit: number;
-  /** Requests a key may send at once above the steady rate. */
-  readonly burstLimit: number;
-  /** Requests per key per calendar month. */
-  readonly monthlyQuota: number;
-}
-
-export const USAGE_TIERS: readonly UsageTier[] = [
-  { name: 'standard', rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 },
-  { name: 'premium', rateLimit: 100, burstLimit: 200, monthlyQuota: 5_000_000 },
-];
+/** The customer tiers (standard, premium) are part of the contract, which the local gateway reads too. */
+export { USAGE_TIERS, type UsageTier } from '@echo-ridge/contract';
 
 /**
  * The ceiling for all callers together, keys or not: at ~20 ms a request it keeps the API within a
  * dozen concurrent function instances, well inside the account's Lambda concurrency.
  */
 export const STAGE_THROTTLE = { rateLimit: 500, burstLimit: 1000 } as const;
+
+/**
+ * How long API Gateway keeps the authorizer's answer for one key: the longest a revoked key keeps
+ * working (docs/runbook.md), and how often per key the authorizer runs and reads the table.
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
+
+/**
+ * The items the internet-facing function may reach (`dynamodb:LeadingKeys`): it writes only tenant
+ * data and the scoring reservoir; it reads those, the context pointer and versions, the service
+ * counters (/healthz) and file batch records, which are the dev tenant's until batches are partitioned
+ * by tenant. It never writes a batch record, a lease, a context or an API key record.
+ */
+export const API_TABLE_ACCESS = {
+  read: [`${TENANT_PREFIX}*`, 'CONTEXT', 'STATS', 'BATCH#*'],
+  write: [`${TENANT_PREFIX}*`, 'SAMPLE#*'],
+} as const;
+
+/** The authorizer reads API key records and nothing else. */
+export const AUTHORIZER_TABLE_ACCESS = { read: [`${API_KEY_PREFIX}*`], write: [] } as const;
 
 /** The API version in the URL path; a breaking change gets a new stage beside this one. */
 export const API_STAGE = 'v1';
@@ -54,8 +66,12 @@ const errorBody = (code: string, message: string) => `{"error":{"code":"${code}"
  * parses one format: [type, status if not API Gateway's, code, message]. Gateway templates are not
  * VTL and cannot escape text, so these messages are fixed; any other type keeps API Gateway's message.
  */
+const FORBIDDEN = 'Missing or unknown API key: send a valid key in the x-api-key header.';
 const GATEWAY_ERRORS: readonly (readonly [ResponseType, string | undefined, string, string])[] = [
-  [ResponseType.INVALID_API_KEY, undefined, 'FORBIDDEN', 'Missing or unknown API key: send a valid key in the x-api-key header.'],
+  [ResponseType.INVALID_API_KEY, undefined, 'FORBIDDEN', FORBIDDEN],
+  // The authorizer refuses a missing or unknown key with 401; the API has always answered that 403, as the local gateway does.
+  [ResponseType.UNAUTHORIZED, '403', 'FORBIDDEN', FORBIDDEN],
+  [ResponseType.ACCESS_DENIED, undefined, 'FORBIDDEN', FORBIDDEN],
   [ResponseType.THROTTLED, undefined, 'THROTTLED', 'Too many requests for this API key: slow down and retry.'],
   [ResponseType.QUOTA_EXCEEDED, undefined, 'QUOTA_EXCEEDED', "This API key's monthly quota is used up: wait for the next month or move to a higher tier."],
   [ResponseType.REQUEST_TOO_LARGE, undefined, 'PAYLOAD_TOO_LARGE', 'The request body is larger than API Gateway accepts: send fewer companies per request.'],
@@ -79,6 +95,8 @@ const GATEWAY_RETRY_AFTER_SECONDS: ReadonlyMap<ResponseType, number> = new Map([
   [ResponseType.THROTTLED, 1],
   [ResponseType.QUOTA_EXCEEDED, 3600],
 ]);
+/** The routes served without a key, each throttled on its own (PUBLIC_ROUTE_THROTTLE). */
+const PUBLIC_METHODS = ['/healthz', '/openapi.json'] as const;
 
 export interface ApiProps {
   readonly stage: StageConfig;
@@ -93,6 +111,8 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly handler: ServiceFunction;
+  /** Resolves a key to its tenant before the API function runs. */
+  readonly authorizer: ServiceFunction;
   readonly alias: Alias;
   readonly restApi: RestApi;
   /** One plan per tier, by tier name. */
@@ -112,8 +132,18 @@ export class Api extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(15),
     });
-    storage.grantTableReadWrite(this.handler);
+    storage.grantTableItems(this.handler, API_TABLE_ACCESS);
     storage.grantObjects(this.handler, 'contexts/', 'read');
+
+    this.authorizer = new ServiceFunction(this, 'Authorizer', {
+      stage,
+      service: 'authorizer',
+      storage,
+      description: 'Echo Ridge API authorizer: resolves an x-api-key to its tenant',
+      memorySize: 256,
+      timeout: Duration.seconds(3),
+    });
+    storage.grantTableItems(this.authorizer, AUTHORIZER_TABLE_ACCESS);
 
     this.alias = new Alias(this, 'Live', {
       aliasName: 'live',
@@ -134,6 +164,8 @@ export class Api extends Construct {
       // Execution logs go through the account-wide API Gateway logging role, which one stage's stack must not own.
       cloudWatchRole: false,
       defaultMethodOptions: { apiKeyRequired: true },
+      // The key that usage plans meter is the one the authorizer returns (usageIdentifierKey), which is the caller's x-api-key.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       deployOptions: {
         stageName: API_STAGE,
         // Per-route metrics: the latency SLO leaves out POST /score/batch, and error rates the /healthz canary.
@@ -144,6 +176,10 @@ export class Api extends Construct {
         tracingEnabled: true,
         throttlingRateLimit: STAGE_THROTTLE.rateLimit,
         throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        // The public methods on their own, lower limits: a flood of them is throttled there, not in the keyed methods.
+        methodOptions: Object.fromEntries(
+          PUBLIC_METHODS.map((path) => [`${path}/GET`, { throttlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit }]),
+        ),
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
@@ -205,6 +241,14 @@ export class Api extends Construct {
       this.restApi.addGatewayResponse(type.responseType, { type, templates: { 'application/json': errorBody('$context.error.responseType', '$context.error.messageString') } });
     }
 
+    const authorizer = new RequestAuthorizer(this, 'KeyAuthorizer', {
+      authorizerName: resourceName(stage.name, 'key-authorizer'),
+      handler: this.authorizer.function,
+      identitySources: [IdentitySource.header('x-api-key')],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+    const keyed = { authorizer };
+
     const integration = new LambdaIntegration(this.alias, { allowTestInvoke: false });
     const root = this.restApi.root;
     root.addResource('healthz').addMethod('GET', integration, { apiKeyRequired: false });
@@ -213,23 +257,24 @@ export class Api extends Construct {
 
     const score = root.addResource('score');
     score.addMethod('POST', integration, {
+      ...keyed,
       // Parameters too: nothing here requires one yet, and a parameter declared required later is then enforced.
       requestValidator: this.restApi.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true }),
       requestModels: {
         'application/json': this.restApi.addModel('Company', { modelName: 'Company', contentType: 'application/json', schema: companyRequestSchema() }),
       },
     });
-    score.addResource('batch').addMethod('POST', integration);
-    score.addResource('hybrid').addMethod('POST', integration);
-    root.addResource('scores').addResource('{company_id}').addMethod('GET', integration);
-    root.addResource('batches').addResource('{batch_id}').addMethod('GET', integration);
-    root.addResource('stats').addMethod('GET', integration);
+    score.addResource('batch').addMethod('POST', integration, keyed);
+    score.addResource('hybrid').addMethod('POST', integration, keyed);
+    root.addResource('scores').addResource('{company_id}').addMethod('GET', integration, keyed);
+    root.addResource('batches').addResource('{batch_id}').addMethod('GET', integration, keyed);
+    root.addResource('stats').addMethod('GET', integration, keyed);
 
     Validations.of(this.restApi).acknowledge(
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          'Callers are customers identified by their API key on a usage plan (checked by API Gateway before the function runs); /healthz is public for the canary, /openapi.json for readers of the API reference.',
+          'Callers are customers identified by their API key: the key authorizer resolves it to a tenant and API Gateway meters it on its usage plan before the function runs; /healthz is public for the canary, /openapi.json for readers of the API reference.',
       },
       { id: 'AwsSolutions-COG4', reason: 'No end users sign in: access is per customer API key and usage plan, not per Cognito user.' },
       {

@@ -28,7 +28,7 @@ const MEMORY_NAMESPACE = `${METRICS_NAMESPACE}/MaxMemoryUsedMB`;
 /** Where the bundled copy of the root weights.yaml sits in the deployment package. */
 const WEIGHTS_PATH = '/var/task/weights.yaml';
 
-export type ServiceName = 'score-api' | 'batch' | 'context-refresh';
+export type ServiceName = 'score-api' | 'batch' | 'context-refresh' | 'authorizer';
 
 /** The functions that score, and so sample what they score into the reservoir the context refresh fits on. */
 const SAMPLING_SERVICES: readonly ServiceName[] = ['score-api', 'batch'];

@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeControl } from './controls.js';
@@ -121,6 +121,27 @@ export class Storage extends Construct {
       reason: 'Queries on gsi1 need the index ARN; the wildcard covers the indexes of this one table only.',
     });
     return this.table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * Lets `grantee` read (GetItem, Query) and write (PutItem, UpdateItem, BatchWriteItem) only the items
+   * whose partition key matches one of the patterns (`dynamodb:LeadingKeys`), and delete nothing. The
+   * gsi1 keys of tenant items carry the same prefix as their partition keys, so index queries stay in bounds too.
+   */
+  grantTableItems(grantee: IGrantable & IConstruct, access: { read: readonly string[]; write: readonly string[] }): void {
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this.table)}/index/*]`,
+      reason: 'Queries on gsi1 need the index ARN; the wildcard covers the indexes of this one table only, and the LeadingKeys condition bounds the items.',
+    });
+    const leadingKeys = (patterns: readonly string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.tableArn, `${this.table.tableArn}/index/*`], conditions: leadingKeys(access.read) }),
+    );
+    if (access.write.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], resources: [this.table.tableArn], conditions: leadingKeys(access.write) }),
+      );
+    }
   }
 
   /** Lets `grantee` act on the objects under one prefix of the data bucket, and on nothing else there. */

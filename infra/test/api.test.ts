@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { PUBLIC_ROUTE_THROTTLE } from '@echo-ridge/contract';
 import { USAGE_TIERS } from '../lib/api.js';
 import { STAGE_NAMES, STAGES } from '../lib/stage.js';
 import { dataBucketId, grantStatements, serviceFunction, synthesize } from './synth.js';
@@ -44,11 +45,39 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     }
   });
 
-  it('requires an API key on every route but /healthz and /openapi.json', () => {
+  it('requires an API key on every route but /healthz and /openapi.json, resolved to its tenant by the cached key authorizer', () => {
     const open = ['GET /healthz', 'GET /openapi.json'];
+    const [authorizerId, authorizer] = Object.entries(template.findResources('AWS::ApiGateway::Authorizer'))[0] ?? [];
+    expect((authorizer as { Properties: unknown }).Properties).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.x-api-key',
+      AuthorizerResultTtlInSeconds: 60,
+      Name: `${stage}-echo-ridge-key-authorizer`,
+    });
     for (const { route, props } of methods()) {
-      expect([route, props.ApiKeyRequired]).toEqual([route, !open.includes(route)]);
+      const keyed = !open.includes(route);
+      expect([route, props.ApiKeyRequired, props.AuthorizationType, props.AuthorizerId]).toEqual([
+        route,
+        keyed,
+        keyed ? 'CUSTOM' : 'NONE',
+        keyed ? { Ref: authorizerId } : undefined,
+      ]);
     }
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+
+  it('grants the authorizer a read of API key records, nothing else', () => {
+    const { props } = serviceFunction(template, stage, 'authorizer');
+    const statements = grantStatements(template, props);
+    const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+      },
+    ]);
   });
 
   it('validates POST /score bodies against the Company model before the function runs', () => {
@@ -83,7 +112,14 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
 
   it('writes a JSON access log line per request and throttles the stage as a whole', () => {
     const stageProps = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as { Properties: Record<string, unknown> };
-    expect(stageProps.Properties).toMatchObject({ StageName: 'v1', MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }] });
+    expect(stageProps.Properties).toMatchObject({ StageName: 'v1' });
+    const { rateLimit, burstLimit } = PUBLIC_ROUTE_THROTTLE;
+    // The public methods on their own buckets: a flood of one never spends the keyed methods' throttle.
+    expect(stageProps.Properties.MethodSettings).toEqual([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/~1healthz', ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }),
+      expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/~1openapi.json', ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }),
+    ]);
     const format = (stageProps.Properties.AccessLogSetting as { Format: string }).Format;
     expect(JSON.parse(format)).toMatchObject({
       requestId: '$context.requestId',
@@ -97,6 +133,8 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
 
   it.each([
     ['INVALID_API_KEY', undefined, 'FORBIDDEN'],
+    ['UNAUTHORIZED', '403', 'FORBIDDEN'],
+    ['ACCESS_DENIED', undefined, 'FORBIDDEN'],
     ['THROTTLED', undefined, 'THROTTLED'],
     ['QUOTA_EXCEEDED', undefined, 'QUOTA_EXCEEDED'],
     ['REQUEST_TOO_LARGE', undefined, 'PAYLOAD_TOO_LARGE'],
@@ -145,7 +183,7 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     });
   });
 
-  it('grants score-api the table and the stored contexts, nothing else', () => {
+  it('grants score-api only tenant data, the reservoir and reads of contexts, counters and file batches, plus the stored context objects', () => {
     const { props } = serviceFunction(template, stage, 'score-api');
     const statements = grantStatements(template, props);
     const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
@@ -153,8 +191,15 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     expect(statements).toEqual([
       {
         Effect: 'Allow',
-        Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'CONTEXT', 'STATS', 'BATCH#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'SAMPLE#*'] } },
       },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/contexts/*']] } },
     ]);

@@ -51,13 +51,17 @@ describe.each(STAGE_NAMES)('safe deploys (%s)', (stage) => {
     expect(dimensions.Resource).toEqual({ 'Fn::Join': ['', [{ Ref: serviceFunction(template, stage, 'score-api').id }, ':live']] });
   });
 
-  it('lets API Gateway invoke the alias only, never the bare function', () => {
+  it('lets API Gateway invoke the alias only, never the bare function, and the key authorizer', () => {
     const alias = idOf('AWS::Lambda::Alias', { Name: 'live' });
+    const authorizer = idOf('AWS::Lambda::Function', { FunctionName: `${stage}-echo-ridge-authorizer` });
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } })).map(
       (resource) => (resource as { Properties: { FunctionName: unknown } }).Properties.FunctionName,
     );
-    expect(permissions.length).toBeGreaterThan(0);
-    for (const target of permissions) expect(target).toEqual({ Ref: alias });
+    const authorizerArn = { 'Fn::GetAtt': [authorizer, 'Arn'] };
+    expect(permissions.filter((target) => JSON.stringify(target) === JSON.stringify(authorizerArn))).toHaveLength(1);
+    const api = permissions.filter((target) => JSON.stringify(target) !== JSON.stringify(authorizerArn));
+    expect(api.length).toBeGreaterThan(0);
+    for (const target of api) expect(target).toEqual({ Ref: alias });
   });
 
   it("outputs what the README's Deploy section tells operators to look up", () => {

@@ -12,6 +12,7 @@ const SIZES = {
   'score-api': { MemorySize: 1024, Timeout: 15 },
   batch: { MemorySize: 1536, Timeout: 300 },
   'context-refresh': { MemorySize: 512, Timeout: 120 },
+  authorizer: { MemorySize: 256, Timeout: 3 },
 } as const;
 
 describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
@@ -43,7 +44,8 @@ describe.each(STAGE_NAMES)('service functions (%s)', (stage) => {
         POWERTOOLS_SERVICE_NAME: `${stage}-echo-ridge-${service}`,
         POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge',
         NODE_OPTIONS: '--enable-source-maps',
-        ...(service === 'context-refresh' ? {} : { SAMPLE_RATE: String(STAGES[stage].sampleRate) }),
+        // Only the functions that score keep a sample of what they scored.
+        ...(service === 'score-api' || service === 'batch' ? { SAMPLE_RATE: String(STAGES[stage].sampleRate) } : {}),
         ...(service === 'batch' ? { QUEUE_URL: { Ref: expect.stringMatching(/^BatchQueue/) }, CHUNK_BYTES: String(CHUNK_BYTES) } : {}),
       },
     });

@@ -17,7 +17,7 @@ export function synthesize(stage: StageName, options: { bundle?: boolean } = {})
   return { stage: STAGES[stage], stack, template: Template.fromJSON(template), assembly };
 }
 
-export const SERVICES = ['score-api', 'batch', 'context-refresh'] as const;
+export const SERVICES = ['score-api', 'batch', 'context-refresh', 'authorizer'] as const;
 
 interface Resource {
   readonly Properties: Record<string, unknown>;

@@ -9,6 +9,7 @@ import type { ApiContext } from './middleware/api-context.js';
 import { errorResponses } from './middleware/error-responses.js';
 import { requestTelemetry } from './middleware/request-telemetry.js';
 import { resolveRequest } from './middleware/resolve-request.js';
+import { resolveTenant } from './middleware/resolve-tenant.js';
 import { createRouter } from './router.js';
 import { ROUTES } from './routes/index.js';
 import { setUp } from './service.js';
@@ -33,6 +34,8 @@ export function createHandler(env: Env): ScoreApiHandler {
     .use(resolveRequest(createRouter(ROUTES)))
     .use(requestTelemetry(telemetry))
     .use(errorResponses(telemetry))
+    // After the error mapping is in place, so that a refused tenant is answered and logged like any error.
+    .use(resolveTenant(telemetry))
     .handler(createDispatch(setup));
   // Lambda passes a plain Context; resolveRequest adds `api` before any other step reads it.
   return (event, context) => handler(event, context as ApiContext);

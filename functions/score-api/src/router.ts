@@ -1,4 +1,5 @@
 import type { Operation } from '@echo-ridge/contract';
+import type { TenantId } from '@echo-ridge/store';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Reply } from './http/reply.js';
 import type { Setup } from './service.js';
@@ -7,6 +8,8 @@ export interface RouteRequest {
   event: APIGatewayProxyEvent;
   /** Path parameters, percent-decoded. */
   params: Record<string, string>;
+  /** The caller's tenant on keyed routes (resolveTenant). */
+  tenant?: TenantId;
 }
 
 /** A route of the contract with the function that answers it; `path` is also the `endpoint` that logs name. */

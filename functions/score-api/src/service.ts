@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Weights } from '@echo-ridge/engine';
-import { createContextSource, createContextStore, createDocumentClient, createSampler, createScorerSource, createStore, type Sampler, type ScorerSource, type Store } from '@echo-ridge/store';
+import { createContextSource, createContextStore, createDocumentClient, createSampler, createScorerSource, createStore, type Sampler, type ScorerSource, type Store, type TenantStore } from '@echo-ridge/store';
 import { loadConfig, type Config, type Env } from './config.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -12,6 +12,11 @@ export interface Service extends Telemetry {
   store: Store;
   /** Keeps a share of the scored inputs for the daily context refresh. */
   sampler: Sampler;
+}
+
+/** What a keyed route works with: the service, its store narrowed to the caller's tenant. */
+export interface TenantService extends Omit<Service, 'store'> {
+  store: TenantStore;
 }
 
 /** A failed set-up keeps its problems, so that /healthz can name them while every other route fails. */

@@ -135,16 +135,24 @@ describe('when the table does not answer', () => {
     expect(response.statusCode).toBe(503);
     expect(body).toMatchObject({ status: 'unavailable', checks: { configuration: { status: 'ok' }, table: { status: 'failing' } } });
   });
+
+  it('reads the table for /healthz once however many calls come within 10 s, concurrent or not', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call(apiEvent({ path: '/healthz', tenant: null }))));
+    answers.push(await call(apiEvent({ path: '/healthz', tenant: null })));
+    expect(answers.map(({ response }) => response.statusCode)).toEqual([503, 503, 503, 503, 503, 503]);
+    expect(output.records().filter((record) => record.message === 'health check: the score table did not answer')).toHaveLength(1);
+  });
 });
 
 describe('when the configuration is invalid', () => {
-  it('names each broken variable in /healthz and leaks nothing from other routes', async () => {
+  it('names the configuration as the failing part of /healthz without showing a value, logs each broken variable, and leaks nothing from other routes', async () => {
     const broken = createHandler({ ...env, TABLE_NAME: undefined, RETENTION_DAYS: 'forever' });
-    const health = await call(apiEvent({ path: '/healthz' }), broken);
+    const health = await call(apiEvent({ path: '/healthz', tenant: null }), broken);
     expect(health.response.statusCode).toBe(503);
-    expect(health.body).toMatchObject({ status: 'unavailable', checks: { table: { status: 'not_checked' } } });
-    const { problems } = (health.body.checks as { configuration: { problems: string[] } }).configuration;
-    expect(problems).toEqual([
+    expect(health.body).toEqual({ status: 'unavailable', checks: { configuration: { status: 'failing' }, table: { status: 'not_checked' } }, request_id: expect.any(String) });
+    expect(health.response.body).not.toMatch(/forever|TABLE_NAME|RETENTION_DAYS/);
+    const [logged] = output.records().filter((record) => record.message === 'the configuration is invalid; only /healthz will answer');
+    expect(logged?.problems).toEqual([
       'TABLE_NAME is not set: set it to the name of the score table',
       'RETENTION_DAYS must be a whole number of days from 1 to 99999 (got "forever")',
     ]);
@@ -155,10 +163,12 @@ describe('when the configuration is invalid', () => {
     expect(score.response.body).not.toContain('TABLE_NAME');
   });
 
-  it('reports unreadable weights as a configuration problem', async () => {
+  it('reports unreadable weights as a configuration problem, the path only in the log', async () => {
     const broken = createHandler({ ...env, WEIGHTS_CONFIG_PATH: '/nonexistent/weights.yaml' });
-    const { body } = await call(apiEvent({ path: '/healthz' }), broken);
-    expect(body.checks).toMatchObject({ configuration: { status: 'failing', problems: [expect.stringContaining('cannot be read')] } });
+    const { response, body } = await call(apiEvent({ path: '/healthz' }), broken);
+    expect(body.checks).toEqual({ configuration: { status: 'failing' }, table: { status: 'not_checked' } });
+    expect(response.body).not.toContain('/nonexistent');
+    expect(JSON.stringify(output.records())).toContain('cannot be read');
   });
 });
 
@@ -187,5 +197,28 @@ describe('correlation and telemetry', () => {
     const [metrics] = output.records().filter((record) => '_aws' in record);
     expect(metrics).toMatchObject({ Requests: 1, Errors4xx: 1, Errors5xx: 0, RequestLatency: expect.any(Number) });
     expect(JSON.stringify(metrics)).toContain('"Namespace":"EchoRidge"');
+  });
+});
+
+describe('tenants', () => {
+  it.each([
+    ['no authorizer context', null],
+    ['a tenant id that could reach into other partitions', 'acme#COMPANY#x'],
+  ])('refuses a keyed route reached with %s with 403 before touching any data, and logs it', async (_, tenant) => {
+    const { body } = await expectError(apiEvent({ path: '/scores/acme-001', tenant }), 403, 'FORBIDDEN');
+    expect(body.error.message).toContain('x-api-key');
+    expect(output.records().some((record) => record.message === 'a keyed route was reached without a valid tenant in the authorizer context')).toBe(true);
+    expect(output.records().some((record) => record.message === 'score table unavailable')).toBe(false);
+  });
+
+  it('serves the public routes without a tenant', async () => {
+    const { response } = await call(apiEvent({ path: '/openapi.json', tenant: null }));
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('logs the tenant on every line of a keyed request', async () => {
+    await call(apiEvent({ path: '/stats', tenant: 'globex' }));
+    const [end] = output.records().filter((record) => record.event_type === 'request_end');
+    expect(end).toMatchObject({ tenant: 'globex', endpoint: '/stats' });
   });
 });

@@ -9,10 +9,12 @@ export interface EventInit {
   body?: string;
   headers?: Record<string, string>;
   query?: Record<string, string>;
+  /** The tenant the authorizer resolved the key to; null for a request that carries none. */
+  tenant?: string | null;
 }
 
 /** A REST API proxy event as API Gateway sends it, with only the fields the handler reads filled in. */
-export function apiEvent({ method = 'GET', path, body, headers = {}, query }: EventInit): APIGatewayProxyEvent {
+export function apiEvent({ method = 'GET', path, body, headers = {}, query, tenant = 'acme' }: EventInit): APIGatewayProxyEvent {
   return {
     httpMethod: method,
     path,
@@ -25,12 +27,12 @@ export function apiEvent({ method = 'GET', path, body, headers = {}, query }: Ev
     stageVariables: null,
     body: body ?? null,
     isBase64Encoded: false,
-    requestContext: { requestId: randomUUID() } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { requestId: randomUUID(), authorizer: tenant === null ? null : { principalId: `${tenant}-key`, tenant } } as APIGatewayProxyEvent['requestContext'],
   };
 }
 
-export const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  apiEvent({ method: 'POST', path, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+export const postJson = (path: string, body: unknown, headers: Record<string, string> = {}, tenant?: string | null) =>
+  apiEvent({ method: 'POST', path, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers }, tenant });
 
 export const lambdaContext = {
   functionName: 'score-api-test',

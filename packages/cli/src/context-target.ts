@@ -1,4 +1,3 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createHandler, RefreshReportSchema, type RefreshReport } from '@echo-ridge/context-refresh';
@@ -6,6 +5,7 @@ import { CONTEXT_REFRESH_FUNCTION, contextRefreshEnv, createLambdaContext, DEFAU
 import { createContextStore, createDocumentClient, type ContextStore } from '@echo-ridge/store';
 import * as v from 'valibot';
 import { CliError } from './cli-error.js';
+import { stackOutputs } from './stack-outputs.js';
 
 /** Where `echo-ridge context` acts: the local runtime's emulators, or a deployed stage's table, bucket and refresh function. */
 export interface ContextTarget {
@@ -44,35 +44,13 @@ export async function localTarget(runtimeFile = DEFAULT_RUNTIME_FILE): Promise<C
   };
 }
 
-const StageSchema = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a stage name such as staging or prod'));
-
-/**
- * A deployed stage, found through the outputs of its stack (`<stage>-echo-ridge`, infra/DEPLOY.md),
- * with the AWS SDK's default credentials and region.
- */
+/** A deployed stage, found through the outputs of its stack, with the AWS SDK's default credentials and region. */
 export async function stageTarget(stage: string): Promise<ContextTarget> {
-  const checked = v.safeParse(StageSchema, stage);
-  if (!checked.success) throw new CliError(`--stage ${checked.issues[0].message} (got "${stage}")`);
-  const stackName = `${stage}-echo-ridge`;
-  const cloudFormation = new CloudFormationClient({});
-  let outputs: Record<string, string>;
-  try {
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-  } catch (error) {
-    throw new CliError(`cannot read the outputs of stack ${stackName}: ${(error as Error).message}`);
-  } finally {
-    cloudFormation.destroy();
-  }
-  const output = (key: string) => {
-    const value = outputs[key];
-    if (!value) throw new CliError(`stack ${stackName} has no output ${key}: deploy the current infra/ first`);
-    return value;
-  };
+  const output = await stackOutputs(stage);
   const [tableName, bucket, functionName] = [output('Table'), output('DataBucket'), output('ContextRefreshFunction')];
   const lambda = new LambdaClient({});
   return {
-    description: `stage ${stage} (stack ${stackName})`,
+    description: `stage ${stage} (stack ${stage}-echo-ridge)`,
     contexts: createContextStore({ table: { client: createDocumentClient(), tableName, now: () => new Date() }, s3: new S3Client({}), bucket }),
     async refresh() {
       const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode('{}') }));

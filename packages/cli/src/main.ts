@@ -9,12 +9,13 @@ import { dlq } from './commands/dlq.js';
 import { drift } from './commands/drift.js';
 import { fitContextCommand } from './commands/fit-context.js';
 import { hybrid } from './commands/hybrid.js';
+import { keys } from './commands/keys.js';
 import { score } from './commands/score.js';
 import { validateDeterministic } from './commands/validate-deterministic.js';
 import { validate } from './commands/validate.js';
 import { weights } from './commands/weights.js';
 
-export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand, dlq, alarmsCommand];
+export const COMMANDS: readonly Command[] = [score, validate, validateDeterministic, fitContextCommand, weights, adapt, hybrid, blend, drift, calibrate, contextCommand, dlq, alarmsCommand, keys];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -8,9 +8,9 @@ import { ApiError, EchoRidgeClient, type Company } from '../src/index.js';
 
 /** The client against `pnpm start`'s runtime: every route, scoreMany over several batches, and a real 429. */
 
-const MAIN_KEY: ApiKey = { name: 'main', value: 'er_test_client_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
+const MAIN_KEY: ApiKey = { name: 'main', tenant: 'acme', value: 'er_test_client_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
 /** One request a second: the second request in a row is throttled, with Retry-After: 1. */
-const SLOW_KEY: ApiKey = { name: 'slow', value: 'er_test_client_slow_0123456789', rate_limit: 1, burst_limit: 1 };
+const SLOW_KEY: ApiKey = { name: 'slow', tenant: 'acme', value: 'er_test_client_slow_0123456789', rate_limit: 1, burst_limit: 1 };
 
 const examples = (await readFile(new URL('../../../examples/companies.jsonl', import.meta.url), 'utf8'))
   .split('\n')

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './routes.js';
 export * from './schemas.js';
+export * from './usage-plans.js';

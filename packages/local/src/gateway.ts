@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ApiKey } from './api-keys.js';
+import { PUBLIC_ROUTE_THROTTLE } from '@echo-ridge/contract';
 import type { ResourceMatch } from './api-resources.js';
 import { listen } from './http-listen.js';
-import { toProxyEvent } from './proxy-event.js';
+import type { KeyRing } from './key-ring.js';
 import type { RequestObservation } from './observe/api-metrics.js';
+import { toProxyEvent, type Caller } from './proxy-event.js';
 import { InvocationTimeoutError } from './sandbox-pool.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -16,7 +17,8 @@ export interface GatewayOptions {
   host: string;
   port: number;
   stage: string;
-  keys: readonly ApiKey[];
+  /** The keys as they are at each request (key-ring.ts): a new or revoked key counts from the next one. */
+  keys: KeyRing;
   /** The API's resources: which one a request reaches, and whether it needs a key. */
   resolve(method: string, path: string): ResourceMatch;
   invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
@@ -69,40 +71,53 @@ function fromLambda(result: APIGatewayProxyResult): Answer {
 
 /**
  * An HTTP server that behaves like the API Gateway REST API in front of the score function: it
- * checks `x-api-key`, throttles each key like its usage plan, refuses bodies a Lambda invocation
- * cannot carry, and turns each request into a proxy event for `invoke`.
+ * checks `x-api-key` and resolves its tenant as the stack's authorizer does (the tenant in
+ * `requestContext.authorizer`, the key as the usage identifier), throttles each key like its usage
+ * plan and each public method on its own bucket (the stack's method settings), refuses bodies a
+ * Lambda invocation cannot carry, and turns each request into a proxy event for `invoke`.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const now = options.now ?? Date.now;
-  const plans = new Map(options.keys.map((key) => [key.value, new TokenBucket(key.rate_limit, key.burst_limit, now())]));
+  // Buckets are made on first use and kept by key value and limits: re-reading the keys file keeps a key's bucket.
+  const buckets = new Map<string, TokenBucket>();
+  const bucket = (id: string, rate: number, burst: number) => {
+    const name = `${id}:${rate}:${burst}`;
+    let found = buckets.get(name);
+    if (!found) buckets.set(name, (found = new TokenBucket(rate, burst, now())));
+    return found;
+  };
+  const throttled = (request: IncomingMessage, requestId: string, retryAfterSeconds: number, whose: string) => {
+    request.resume();
+    const retryAfter = String(retryAfterSeconds);
+    return gatewayError(429, 'THROTTLED', `Too many requests for ${whose}: retry after ${retryAfter} s.`, requestId, { 'retry-after': retryAfter });
+  };
 
   async function answer(request: IncomingMessage, requestId: string, seen: Partial<RequestObservation>): Promise<Answer> {
     const method = request.method ?? 'GET';
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const resource = options.resolve(method, pathname);
     seen.resource = resource.resource;
-    let apiKey: string | null = null;
+    let caller: Caller | null = null;
     if (resource.apiKeyRequired) {
       const presented = request.headers['x-api-key'];
-      const plan = typeof presented === 'string' ? plans.get(presented) : undefined;
-      if (typeof presented !== 'string' || !plan) {
+      const key = typeof presented === 'string' ? await options.keys.find(presented) : undefined;
+      if (!key) {
         request.resume();
         return gatewayError(403, 'FORBIDDEN', 'Missing or unknown API key: send a valid key in the x-api-key header.', requestId);
       }
-      const admission = plan.take(now());
-      if (!admission.admitted) {
-        request.resume();
-        const retryAfter = String(admission.retryAfterSeconds);
-        return gatewayError(429, 'THROTTLED', `Too many requests for this API key: retry after ${retryAfter} s.`, requestId, { 'retry-after': retryAfter });
-      }
-      apiKey = presented;
-      seen.apiKeyName = options.keys.find((key) => key.value === presented)?.name;
+      const admission = bucket(`key:${key.value}`, key.rate_limit, key.burst_limit).take(now());
+      if (!admission.admitted) return throttled(request, requestId, admission.retryAfterSeconds, 'this API key');
+      caller = { apiKey: key.value, apiKeyId: key.name, tenant: key.tenant };
+      seen.apiKeyName = `${key.tenant}/${key.name}`;
+    } else {
+      const admission = bucket(`method:${method} ${resource.resource}`, PUBLIC_ROUTE_THROTTLE.rateLimit, PUBLIC_ROUTE_THROTTLE.burstLimit).take(now());
+      if (!admission.admitted) return throttled(request, requestId, admission.retryAfterSeconds, 'this route');
     }
     const body = await readBody(request, INVOCATION_PAYLOAD_LIMIT_BYTES);
     if (body === undefined) {
       return gatewayError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${INVOCATION_PAYLOAD_LIMIT_BYTES} bytes: send fewer companies per request.`, requestId);
     }
-    const event = toProxyEvent(request, { ...resource, requestId, stage: options.stage, apiKey, body });
+    const event = toProxyEvent(request, { ...resource, requestId, stage: options.stage, caller, body });
     const invoked = performance.now();
     try {
       return fromLambda(await options.invoke(event));

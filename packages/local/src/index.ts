@@ -17,3 +17,4 @@ export * from './sqs-poller.js';
 export * from './token-bucket.js';
 export * from './runtime-file.js';
 export * from './context-refresh-runtime.js';
+export * from './key-ring.js';

@@ -2,11 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ResourceMatch } from './api-resources.js';
 
+/** Who called a keyed method, as the stack's authorizer reports it. */
+export interface Caller {
+  apiKey: string;
+  apiKeyId: string;
+  tenant: string;
+}
+
 export interface EventFacts extends ResourceMatch {
   requestId: string;
   stage: string;
-  /** The API key the request carried, when the method requires one. */
-  apiKey: string | null;
+  /** The caller, when the method requires a key. */
+  caller: Caller | null;
   body: string;
 }
 
@@ -41,7 +48,7 @@ function requestTime(date: Date): string {
  * The REST API proxy event API Gateway would send for this request: header names as the client
  * wrote them, the path still percent-encoded, query and path parameters decoded.
  */
-export function toProxyEvent(request: IncomingMessage, { requestId, stage, resource, pathParameters, apiKey, body }: EventFacts): APIGatewayProxyEvent {
+export function toProxyEvent(request: IncomingMessage, { requestId, stage, resource, pathParameters, caller, body }: EventFacts): APIGatewayProxyEvent {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   const headers = groupPairs(headerPairs(request.rawHeaders));
@@ -62,7 +69,8 @@ export function toProxyEvent(request: IncomingMessage, { requestId, stage, resou
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: null,
+      // A REQUEST authorizer's context as API Gateway passes it on: its fields plus the principal id.
+      authorizer: caller === null ? null : { principalId: caller.apiKeyId, tenant: caller.tenant },
       domainName: request.headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
       extendedRequestId: requestId,
@@ -70,8 +78,8 @@ export function toProxyEvent(request: IncomingMessage, { requestId, stage, resou
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey,
-        apiKeyId: apiKey === null ? null : 'local',
+        apiKey: caller?.apiKey ?? null,
+        apiKeyId: caller?.apiKeyId ?? null,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { createHandler } from '@echo-ridge/score-api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { DEV_TENANT } from '@echo-ridge/store';
 import { loadApiKeys, type ApiKey } from './api-keys.js';
+import { fileKeyRing } from './key-ring.js';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { scoreApiResources } from './api-resources.js';
 import { startBatchRuntime, type BatchRuntime, type BatchRuntimeOptions } from './batch-runtime.js';
@@ -87,8 +89,10 @@ export interface Runtime {
   url: string;
   apiKey: ApiKey;
   keysFile: string;
-  /** True when this start created the keys file with a new dev key. */
+  /** True when this start added a new dev key to the keys file. */
   keysCreated: boolean;
+  /** Keys of a file written before tenants, moved to the dev tenant by this start. */
+  keysMigrated: string[];
   dynamoDb: DynamoDbLocal;
   /** fauxqs, the batch queue and the inbox (batch-runtime.ts). */
   batch: BatchRuntime;
@@ -105,7 +109,7 @@ export interface Runtime {
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const keysFile = resolve(options.keysFile ?? DEFAULT_KEYS_FILE);
-  const { keys, created } = await loadApiKeys(keysFile);
+  const { keys, created, migrated } = await loadApiKeys(keysFile);
   const dynamoDb = await startDynamoDbLocal({ dbPath: options.persistDir });
   let batch: BatchRuntime | undefined;
   let contextRefresh: ContextRefreshSchedule | undefined;
@@ -171,19 +175,19 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       },
       log: options.contextRefresh?.log ?? ((message) => process.stderr.write(`${message}\n`)),
     });
+    const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
     const gateway = await startGateway({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? DEFAULT_PORT,
       stage: API_STAGE,
-      keys,
+      keys: fileKeyRing(keysFile, keys, log),
       resolve: scoreApiResources(),
       invoke: (event) => pool.invoke(event),
-      log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+      log,
       ...(collector && observer && { observe: (request) => recordRequest(collector, API_STAGE, request, observer.requestsPerKey) }),
     });
     let observability: Observability | undefined;
     if (collector && observer) {
-      const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
       const s3 = s3Client(batch.fauxqs.endpoint);
       const { runs, bucket } = batch;
       dashboard = await startDashboardServer({ host: options.host ?? '127.0.0.1', port: options.observe!.port ?? 0, observer, batches: () => recentBatches(s3, bucket, runs) });
@@ -204,9 +208,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }
     return {
       url: gateway.url,
-      apiKey: keys[0]!,
+      apiKey: keys.find((key) => key.tenant === DEV_TENANT)!,
       keysFile,
       keysCreated: created,
+      keysMigrated: migrated,
       dynamoDb,
       batch,
       contextRefresh,

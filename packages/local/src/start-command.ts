@@ -68,7 +68,9 @@ Echo Ridge is running locally.
 
   API        ${runtime.url}
   Dashboard  ${runtime.observability?.url}/  (the ${OBSERVED_STAGE} stack's dashboard and alarms over local metrics; alarms.json for the states)
-  API key    ${key}  (${runtime.keysCreated ? 'new, saved in' : 'from'} ${runtime.keysFile})
+  API key    ${key}  (tenant dev, ${runtime.keysCreated ? 'new, saved in' : 'from'} ${runtime.keysFile}; more with: pnpm echo-ridge keys create --tenant <id>)${
+    runtime.keysMigrated.length === 0 ? '' : `\n  Migrated   ${runtime.keysMigrated.join(', ')}: written before tenants, now keys of the dev tenant`
+  }
   DynamoDB   ${runtime.dynamoDb.endpoint}, pid ${runtime.dynamoDb.pid}, ${options.persistDir ? `data kept in ${options.persistDir}` : 'in memory'}
   S3 + SQS   ${runtime.batch.fauxqs.endpoint} (fauxqs, ${options.persistDir ? `data kept in ${options.persistDir}/fauxqs` : 'in memory'}): bucket ${runtime.batch.bucket}, batch queue and its DLQ
   Inbox      ${runtime.batch.inbox?.inboxDir}: a .jsonl file dropped here is scored as a batch

@@ -5,8 +5,8 @@ import { startTestRuntime, type ErrorBody } from './support/runtime.js';
 
 /** The score API as a user reaches it: over HTTP through the local gateway, stored in DynamoDB Local. */
 
-const SLOW_KEY: ApiKey = { name: 'slow', value: 'er_test_slow_key_0123456789', rate_limit: 0.01, burst_limit: 2 };
-const MAIN_KEY: ApiKey = { name: 'main', value: 'er_test_main_key_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
+const SLOW_KEY: ApiKey = { name: 'slow', tenant: 'acme', value: 'er_test_slow_key_0123456789', rate_limit: 0.01, burst_limit: 2 };
+const MAIN_KEY: ApiKey = { name: 'main', tenant: 'acme', value: 'er_test_main_key_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
 
 let service: Awaited<ReturnType<typeof startTestRuntime>>;
 beforeAll(async () => {

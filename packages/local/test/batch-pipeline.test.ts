@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { batchIdFor, FIRST_SEARCH_BYTES, parseBatchMessage, planChunks } from '@echo-ridge/batch';
-import { createDocumentClient, createStore, headObject, readObjectRange } from '@echo-ridge/store';
+import { createDocumentClient, createStore, DEV_TENANT, headObject, readObjectRange } from '@echo-ridge/store';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { s3Client, sqsClient } from '../src/fauxqs.js';
 import { companyLine, companyLines, EXAMPLE_LINES } from './support/companies.js';
@@ -54,7 +54,7 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     await expect(emulators.countBatchItems(batchId)).resolves.toBe(120);
     // The stored items are ordinary scores: the API's store reads them back.
     const store = createStore({ client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint }), tableName: emulators.tableName, retentionDays: 1 });
-    await expect(store.latestScore('co-11-00007')).resolves.toMatchObject({ batch_id: batchId, batch_index: 7, payload: { company_id: 'co-11-00007' } });
+    await expect(store.tenant(DEV_TENANT).latestScore('co-11-00007')).resolves.toMatchObject({ batch_id: batchId, batch_index: 7, payload: { company_id: 'co-11-00007' } });
   });
 
   it('reconciles a mixed file: every bad line becomes an error record with its line number', async () => {

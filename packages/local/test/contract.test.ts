@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { ApiKey } from '../src/api-keys.js';
 import { company } from '@echo-ridge/score-api/test/company-record';
-import { startTestRuntime } from './support/runtime.js';
+import { healthOnceItIs, startTestRuntime } from './support/runtime.js';
 
 /**
  * Contract tests: good and bad requests to `pnpm start`'s runtime, each answer checked against the
@@ -15,8 +15,8 @@ import { startTestRuntime } from './support/runtime.js';
  * that the document accepts what the handler scores and refuses the bad bodies it can describe.
  */
 
-const MAIN_KEY: ApiKey = { name: 'main', value: 'er_test_contract_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
-const SLOW_KEY: ApiKey = { name: 'slow', value: 'er_test_contract_slow_0123456789', rate_limit: 0.001, burst_limit: 1 };
+const MAIN_KEY: ApiKey = { name: 'main', tenant: 'acme', value: 'er_test_contract_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
+const SLOW_KEY: ApiKey = { name: 'slow', tenant: 'acme', value: 'er_test_contract_slow_0123456789', rate_limit: 0.001, burst_limit: 1 };
 
 const hybridRequest = JSON.parse(readFileSync(new URL('../../../examples/hybrid.jsonl', import.meta.url), 'utf8').split('\n')[0]!) as object;
 
@@ -179,6 +179,8 @@ describe('when the table is down', () => {
 
   it('503: the error body with Retry-After, and /healthz its unhealthy answer', async () => {
     expect(await exchange('getStats')).toMatchObject({ status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE' } } });
+    // /healthz answered 200 a moment ago and keeps that answer up to 10 s.
+    await healthOnceItIs(service.runtime.url, 503);
     expect(await exchange('getHealth', { apiKey: null })).toMatchObject({ status: 503, body: { status: 'unavailable' } });
   });
 });

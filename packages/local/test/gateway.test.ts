@@ -1,20 +1,25 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ApiKey } from '../src/api-keys.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PUBLIC_ROUTE_THROTTLE } from '@echo-ridge/contract';
+import { createApiKey, loadApiKeys, revokeApiKey, type ApiKey } from '../src/api-keys.js';
 import { scoreApiResources } from '../src/api-resources.js';
 import { INVOCATION_PAYLOAD_LIMIT_BYTES, startGateway, type Gateway } from '../src/gateway.js';
+import { fileKeyRing, fixedKeyRing, type KeyRing } from '../src/key-ring.js';
 import { InvocationTimeoutError } from '../src/sandbox-pool.js';
 
 /** The gateway in front of a function that records its events, so that what API Gateway sends can be checked. */
 
-const KEY: ApiKey = { name: 'test', value: 'er_test_0123456789abcdefghij', rate_limit: 1, burst_limit: 2 };
+const KEY: ApiKey = { name: 'test-1', tenant: 'acme', value: 'er_test_0123456789abcdefghij', rate_limit: 1, burst_limit: 2 };
 
 let gateway: Gateway | undefined;
 afterEach(() => gateway?.close());
 
-async function start(invoke: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>, now = () => 0) {
+async function start(invoke: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>, now = () => 0, keys: KeyRing = fixedKeyRing([KEY])) {
   const logged: string[] = [];
-  gateway = await startGateway({ host: '127.0.0.1', port: 0, stage: 'v1', keys: [KEY], resolve: scoreApiResources(), invoke, log: (line) => logged.push(line), now });
+  gateway = await startGateway({ host: '127.0.0.1', port: 0, stage: 'v1', keys, resolve: scoreApiResources(), invoke, log: (line) => logged.push(line), now });
   return { url: gateway.url, logged };
 }
 
@@ -48,7 +53,13 @@ describe('local API Gateway', () => {
       headers: { 'X-Correlation-Id': 'c-1', 'X-Api-Key': KEY.value },
       body: null,
       isBase64Encoded: false,
-      requestContext: { stage: 'v1', path: '/v1/scores/acme%2Fus', resourcePath: '/scores/{company_id}', identity: { apiKey: KEY.value } },
+      requestContext: {
+        stage: 'v1',
+        path: '/v1/scores/acme%2Fus',
+        resourcePath: '/scores/{company_id}',
+        identity: { apiKey: KEY.value, apiKeyId: KEY.name },
+        authorizer: { principalId: KEY.name, tenant: 'acme' },
+      },
     });
     expect(event!.requestContext.requestTime).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
     expect(response.headers.get('x-amzn-requestid')).toBe(event!.requestContext.requestId);
@@ -59,9 +70,9 @@ describe('local API Gateway', () => {
     const { url } = await start(invoke);
     expect((await fetch(`${url}/healthz`)).status).toBe(201);
     expect((await fetch(`${url}/nothing/here`, { method: 'PUT', headers: { 'x-api-key': KEY.value } })).status).toBe(201);
-    expect(events.map(({ resource, pathParameters, requestContext }) => [resource, pathParameters, requestContext.identity.apiKey])).toEqual([
-      ['/healthz', null, null],
-      ['/{proxy+}', { proxy: 'nothing/here' }, KEY.value],
+    expect(events.map(({ resource, pathParameters, requestContext }) => [resource, pathParameters, requestContext.identity.apiKey, requestContext.authorizer])).toEqual([
+      ['/healthz', null, null, null],
+      ['/{proxy+}', { proxy: 'nothing/here' }, KEY.value, { principalId: KEY.name, tenant: 'acme' }],
     ]);
   });
 
@@ -112,5 +123,45 @@ describe('local API Gateway', () => {
     failure = new InvocationTimeoutError('the function timed out after 15000 ms');
     expect((await fetch(`${url}/healthz`)).status).toBe(504);
     expect(logged.join('\n')).toMatch(/handler crashed[\s\S]*timed out after 15000 ms/);
+  });
+
+  it('throttles each public method on its own bucket: a flood of /healthz throttles neither /openapi.json nor a key', async () => {
+    const { invoke } = recorder();
+    const { url } = await start(invoke, () => 0, fixedKeyRing([{ ...KEY, rate_limit: 1, burst_limit: 1 }]));
+    const flood = [];
+    for (let i = 0; i <= PUBLIC_ROUTE_THROTTLE.burstLimit; i += 1) flood.push((await fetch(`${url}/healthz`)).status);
+    expect(flood.filter((status) => status === 429)).toHaveLength(1);
+    expect((await fetch(`${url}/openapi.json`)).status).toBe(201);
+    expect((await fetch(`${url}/stats`, { headers: { 'x-api-key': KEY.value } })).status).toBe(201);
+  });
+
+  it('takes a new key and a revocation from the keys file at the next request, without a restart, keeping the tenant of each key', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'echo-ridge-keys-')), 'api-keys.json');
+    const { keys } = await loadApiKeys(file);
+    const { events, invoke } = recorder();
+    const { url } = await start(invoke, () => 0, fileKeyRing(file, keys, () => undefined));
+    const get = (key: ApiKey) => fetch(`${url}/stats`, { headers: { 'x-api-key': key.value } }).then((response) => response.status);
+    const acme = await createApiKey(file, 'acme', 'standard');
+    expect(await get(acme)).toBe(201);
+    const rotated = await createApiKey(file, 'acme', 'standard');
+    await revokeApiKey(file, acme.name);
+    expect(await get(acme)).toBe(403);
+    expect(await get(rotated)).toBe(201);
+    expect(events.map((event) => event.requestContext.authorizer)).toEqual([
+      { principalId: acme.name, tenant: 'acme' },
+      { principalId: rotated.name, tenant: 'acme' },
+    ]);
+  });
+
+  it('keeps the keys last read when the file is broken, and says so once', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'echo-ridge-keys-')), 'api-keys.json');
+    const { keys } = await loadApiKeys(file);
+    const logged: string[] = [];
+    const { invoke } = recorder();
+    const { url } = await start(invoke, () => 0, fileKeyRing(file, keys, (line) => logged.push(line)));
+    await writeFile(file, '{ broken');
+    const get = () => fetch(`${url}/stats`, { headers: { 'x-api-key': keys[0]!.value } }).then((response) => response.status);
+    expect([await get(), await get()]).toEqual([201, 201]);
+    expect(logged).toEqual([expect.stringContaining(`keeping the keys last read, ${file} cannot be used`)]);
   });
 });

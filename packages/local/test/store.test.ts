@@ -1,6 +1,7 @@
-import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createScorer, validateCompany, type Company } from '@echo-ridge/engine';
-import { ConflictError, createDocumentClient, createStore, InvalidCursorError, type BatchRecord, type Store } from '@echo-ridge/store';
+import { ConflictError, createDocumentClient, createStore, createTableContext, deleteApiKeyTenant, findApiKeyTenant, putApiKeyTenant, InvalidCursorError, type BatchRecord, type Store, type TenantStore } from '@echo-ridge/store';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
 import { ensureScoreTable } from '../src/score-table.js';
@@ -14,7 +15,8 @@ const scorer = createScorer();
 const verboseScorer = createScorer({ verbose: true });
 
 let dynamoDb: DynamoDbLocal;
-let store: Store;
+let service: Store;
+let store: TenantStore;
 let client: DynamoDBClient;
 let clock = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -33,7 +35,8 @@ beforeAll(async () => {
   client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoDb.endpoint });
   const documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint });
   // Each stored item is a millisecond later than the one before, so that order is by storage.
-  store = createStore({ client: documents, tableName: TABLE, retentionDays: RETENTION_DAYS, now: () => new Date((clock += 1)) });
+  service = createStore({ client: documents, tableName: TABLE, retentionDays: RETENTION_DAYS, now: () => new Date((clock += 1)) });
+  store = service.tenant('acme');
 });
 
 afterAll(() => dynamoDb.stop());
@@ -51,7 +54,7 @@ describe('stored scores', () => {
 
   it('sets the time to live RETENTION_DAYS after the write, on a table whose TTL is enabled', async () => {
     const stored = await store.saveScore(payloadOf('ttl-co'));
-    const key = { pk: { S: 'COMPANY#ttl-co' }, sk: { S: `SCORE#${stored.stored_at}#${stored.score_id}` } };
+    const key = { pk: { S: 'TENANT#acme#COMPANY#ttl-co' }, sk: { S: `SCORE#${stored.stored_at}#${stored.score_id}` } };
     const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
     expect(Number(item.Item?.expires_at?.N)).toBe(Math.floor(Date.parse(stored.stored_at) / 1000) + RETENTION_DAYS * 86_400);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
@@ -133,5 +136,65 @@ describe('batches', () => {
     expect([...first.items, ...rest.items].map((item) => [item.company_id, item.batch_index])).toEqual(ids.map((id, index) => [id, index]));
     expect(rest.next_cursor).toBeNull();
     await expect(store.batchScores('batch-other', { limit: 3, cursor: first.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+});
+
+describe('tenants', () => {
+  it("keeps two tenants' scores of one company_id apart: each reads its own latest and history, and the other's writes change neither", async () => {
+    const acme = service.tenant('acme');
+    const globex = service.tenant('globex');
+    const mine = await acme.saveScore(payloadOf('shared-co'));
+    expect(await globex.latestScore('shared-co')).toBeUndefined();
+    const theirs = await globex.saveScore(verboseScorer.score(validCompany('shared-co')));
+    expect(await acme.latestScore('shared-co')).toEqual(mine);
+    expect(await globex.latestScore('shared-co')).toEqual(theirs);
+    expect((await acme.scoreHistory('shared-co', { limit: 10 })).items).toEqual([mine]);
+    expect((await globex.scoreHistory('shared-co', { limit: 10 })).items).toEqual([theirs]);
+  });
+
+  it("finds no batch, no batch member and no count of another tenant, and refuses its cursors", async () => {
+    const acme = service.tenant('acme-batches');
+    const globex = service.tenant('globex-batches');
+    const globexBefore = await globex.companiesScored();
+    await acme.saveBatchScores('tenant-batch', ['t-0', 't-1', 't-2'].map((id, index) => ({ index, payload: payloadOf(id) })));
+    await acme.putBatch({ batch_id: 'tenant-batch', status: 'completed', total: 3, successful: 3, failed: 0, created_at: '2026-03-01T12:00:00.000Z', completed_at: '2026-03-01T12:00:01.000Z' });
+    expect(await globex.getBatch('tenant-batch')).toBeUndefined();
+    expect((await globex.batchScores('tenant-batch', { limit: 10 })).items).toEqual([]);
+    expect(await acme.companiesScored()).toBe(3);
+    expect(await globex.companiesScored()).toBe(globexBefore);
+    const page = await acme.batchScores('tenant-batch', { limit: 1 });
+    await expect(globex.batchScores('tenant-batch', { limit: 1, cursor: page.next_cursor! })).rejects.toThrow(InvalidCursorError);
+    await acme.saveScore(payloadOf('cursor-co'));
+    await acme.saveScore(payloadOf('cursor-co'));
+    const history = await acme.scoreHistory('cursor-co', { limit: 1 });
+    await expect(globex.scoreHistory('cursor-co', { limit: 1, cursor: history.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+
+  it('never shows one tenant a score another stored, whatever the tenant and company ids (property)', async () => {
+    const tenant = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,8}$/);
+    // Company ids may hold the key separator and look like other keys' prefixes.
+    const companyId = fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('x#COMPANY#y', 'COMPANY#a', '#', 'STATS', 'a#TENANT#b'));
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(tenant, { minLength: 2, maxLength: 2 }), companyId, async ([writer, reader], id) => {
+        const stored = await service.tenant(writer!).saveScore({ ...payloadOf('prop-co'), company_id: id });
+        expect(await service.tenant(reader!).latestScore(id)).toBeUndefined();
+        expect((await service.tenant(reader!).scoreHistory(id, { limit: 100 })).items.every((item) => item.score_id !== stored.score_id)).toBe(true);
+        expect((await service.tenant(writer!).latestScore(id))?.score_id).toBe(stored.score_id);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('API key tenants', () => {
+  it('records the tenant of a key under its hash, never the key itself, finds it back and forgets it on revocation', async () => {
+    const table = createTableContext({ client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint }), tableName: TABLE, retentionDays: 1 });
+    const value = 'er_key_secret_0123456789abcdef';
+    const stored = await putApiKeyTenant(table, value, { key_id: 'k1', tenant: 'acme', plan: 'standard' });
+    expect(await findApiKeyTenant(table, value)).toEqual(stored);
+    expect(await findApiKeyTenant(table, `${value}x`)).toBeUndefined();
+    expect(JSON.stringify((await client.send(new ScanCommand({ TableName: TABLE }))).Items)).not.toContain(value);
+    await deleteApiKeyTenant(table, value);
+    expect(await findApiKeyTenant(table, value)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { pointLatestFromUpload, type BatchLatest } from './latest-scores.js';
 import type { Sampler } from './reservoir.js';
 import { claimChunk, completeBatchRun, createBatchRun, failBatchRun, finishChunk, getBatchRun, releaseChunk, type BatchRun, type ChunkCounts, type Lease, type NewBatchRun } from './batch-runs.js';
 import { createTableContext, type StoreOptions } from './store.js';
+import { DEV_TENANT } from './tenant.js';
 
 /**
  * Writes the scores of one chunk: items are grouped 25 to a BatchWriteItem call, several calls in
@@ -49,7 +50,7 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
         },
         async flush() {
           await writer.flush();
-          return pointLatestFromUpload(table, upload, [...latest.values()]);
+          return pointLatestFromUpload(table, DEV_TENANT, upload, [...latest.values()]);
         },
       };
     },

@@ -1,5 +1,6 @@
 import type { ScorePayload } from '@echo-ridge/engine';
 import { scoreItem } from './scores.js';
+import { DEV_TENANT } from './tenant.js';
 import type { TableContext } from './table-context.js';
 
 export interface FileBatchScore {
@@ -21,7 +22,8 @@ export interface FileBatchScore {
  * company, so scoring a line again after a crash replaces the item instead of adding a second one.
  */
 export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, member, payload }: FileBatchScore): Record<string, unknown> {
-  return scoreItem(table, {
+  // File batches belong to the dev tenant until batches are partitioned by tenant.
+  return scoreItem(table, DEV_TENANT, {
     score_id: `${batchId}-${member}`,
     company_id: payload.company_id,
     stored_at: storedAt,

@@ -4,13 +4,14 @@ import * as v from 'valibot';
 import { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
-import { batchKey } from './keys.js';
+import { batchKey, tenantBatchKey } from './keys.js';
+import { DEV_TENANT, type TenantId } from './tenant.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
 
-/** Creates a batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
-export async function putBatch(table: TableContext, record: BatchRecord): Promise<void> {
-  const item = { ...batchKey(record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
+/** Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
+export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord): Promise<void> {
+  const item = { ...tenantBatchKey(tenant, record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
   try {
     await tableCall('put batch', () =>
       table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
@@ -21,7 +22,18 @@ export async function putBatch(table: TableContext, record: BatchRecord): Promis
   }
 }
 
-export async function getBatch(table: TableContext, batchId: string): Promise<BatchRecord | undefined> {
-  const result = await tableCall('get batch', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: batchKey(batchId) })));
+async function readRecord(table: TableContext, key: { pk: string; sk: string }): Promise<BatchRecord | undefined> {
+  const result = await tableCall('get batch', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: key })));
   return result.Item && v.parse(BatchRecordSchema, result.Item);
+}
+
+/**
+ * A tenant's batch record: one it sent through the API, or, for the dev tenant, a file batch (files
+ * are not partitioned by tenant yet, and the local inbox belongs to the dev tenant). Another tenant's
+ * batch is simply not found.
+ */
+export async function getBatch(table: TableContext, tenant: TenantId, batchId: string): Promise<BatchRecord | undefined> {
+  const own = await readRecord(table, tenantBatchKey(tenant, batchId));
+  if (own || tenant !== DEV_TENANT) return own;
+  return readRecord(table, batchKey(batchId));
 }

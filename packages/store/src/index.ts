@@ -21,3 +21,6 @@ export * from './contexts.js';
 export * from './context-source.js';
 export * from './reservoir.js';
 export * from './scorer-source.js';
+export * from './tenant.js';
+export * from './api-key-tenants.js';
+export { API_KEY_PREFIX, TENANT_PREFIX, tenantBatchMembers } from './keys.js';

@@ -5,7 +5,15 @@
 
 export const SCORE_PREFIX = 'SCORE#';
 
-export const companyPartition = (companyId: string) => `COMPANY#${companyId}`;
+/**
+ * Every item of a tenant's data starts its partition key with this (and so does its gsi1 key), which
+ * is what the API role's `dynamodb:LeadingKeys` condition allows. A tenant id never holds `#` (tenant.ts).
+ */
+export const TENANT_PREFIX = 'TENANT#';
+
+const tenantKey = (tenant: string, rest: string) => `${TENANT_PREFIX}${tenant}#${rest}`;
+
+export const companyPartition = (tenant: string, companyId: string) => tenantKey(tenant, `COMPANY#${companyId}`);
 
 /** Sorts a company's scores by storage time, the id breaking ties between scores of the same millisecond. */
 export const scoreSortKey = (storedAt: string, scoreId: string) => `${SCORE_PREFIX}${storedAt}#${scoreId}`;
@@ -16,16 +24,30 @@ export const LATEST_SORT_KEY = 'LATEST';
 /** A batch's record lives in the table under this partition; its members are indexed under it in gsi1. */
 export const batchPartition = (batchId: string) => `BATCH#${batchId}`;
 
+/** A file batch's record (batch-runs.ts): files are not yet partitioned by tenant and all belong to the dev tenant. */
 export const batchKey = (batchId: string) => ({ pk: batchPartition(batchId), sk: 'BATCH' });
+
+/** The record of a batch a tenant sent through the API. */
+export const tenantBatchKey = (tenant: string, batchId: string) => ({ pk: tenantKey(tenant, batchPartition(batchId)), sk: 'BATCH' });
+
+/** Where a tenant's batch members are indexed in gsi1. */
+export const tenantBatchMembers = (tenant: string, batchId: string) => tenantKey(tenant, batchPartition(batchId));
 
 /**
  * Index entry of a batch member: zero-padded so the index sorts members in input order; thirteen
  * digits because a file batch numbers a member of a later chunk from the chunk's first byte, and an
  * S3 object runs to 5 TB.
  */
-export const batchMemberKey = (batchId: string, index: number) => ({
-  gsi1pk: batchPartition(batchId),
+export const batchMemberKey = (tenant: string, batchId: string, index: number) => ({
+  gsi1pk: tenantBatchMembers(tenant, batchId),
   gsi1sk: `ITEM#${String(index).padStart(13, '0')}`,
 });
 
+/** The service-wide counters, which file batches add to (batch-runs.ts). */
 export const COUNTERS_KEY = { pk: 'STATS', sk: 'COUNTERS' } as const;
+
+/** A tenant's counters: what its GET /stats shows. */
+export const tenantCountersKey = (tenant: string) => ({ pk: tenantKey(tenant, 'STATS'), sk: 'COUNTERS' });
+
+/** An API key's tenant record (api-key-tenants.ts), keyed by the SHA-256 of the key's value. */
+export const API_KEY_PREFIX = 'APIKEY#';

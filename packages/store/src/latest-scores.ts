@@ -6,9 +6,10 @@ import { companyPartition, LATEST_SORT_KEY } from './keys.js';
 import { tableCall } from './retry.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
+import type { TenantId } from './tenant.js';
 
 /**
- * A company's latest score is named by one small pointer item (`COMPANY#<id>` / `LATEST`) that holds
+ * A company's latest score is named by one small pointer item (`TENANT#<t>#COMPANY#<id>` / `LATEST`, one per tenant) that holds
  * the sort key of the score it points to; the scores themselves stay where they are, as the history.
  * Invariant: the pointer never moves from an upload of an S3 object key to an older upload of the
  * same key. S3 delivers events in any order, so "older" is S3's `sequencer` of the upload's event, as
@@ -43,16 +44,16 @@ export interface UploadOrder {
   sequencer: string;
 }
 
-const pointerKey = (companyId: string) => ({ pk: companyPartition(companyId), sk: LATEST_SORT_KEY });
+const pointerKey = (tenant: TenantId, companyId: string) => ({ pk: companyPartition(tenant, companyId), sk: LATEST_SORT_KEY });
 
 /** The pointer item naming the score stored under `scoreSortKey`. */
-export function latestPointerItem(table: Pick<TableContext, 'expiresAt'>, companyId: string, scoreSortKey: string): TableItem {
-  return { ...pointerKey(companyId), score_sk: scoreSortKey, [TABLE_KEYS.timeToLive]: table.expiresAt() };
+export function latestPointerItem(table: Pick<TableContext, 'expiresAt'>, tenant: TenantId, companyId: string, scoreSortKey: string): TableItem {
+  return { ...pointerKey(tenant, companyId), score_sk: scoreSortKey, [TABLE_KEYS.timeToLive]: table.expiresAt() };
 }
 
 /** Moves the pointer to a score written by the API. */
-export async function pointLatest(table: TableContext, companyId: string, scoreSortKey: string): Promise<void> {
-  await tableCall('point latest score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: latestPointerItem(table, companyId, scoreSortKey) })));
+export async function pointLatest(table: TableContext, tenant: TenantId, companyId: string, scoreSortKey: string): Promise<void> {
+  await tableCall('point latest score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: latestPointerItem(table, tenant, companyId, scoreSortKey) })));
 }
 
 /** One company's newest line in a file batch's chunk. */
@@ -69,7 +70,7 @@ const POINTERS_IN_FLIGHT = 16;
  * Moves the pointers of the companies of a file batch's chunk, each unless a newer upload of the same
  * key, or a later line of this one, holds it. Resolves to how many were refused that way.
  */
-export async function pointLatestFromUpload(table: TableContext, upload: UploadOrder, latest: readonly BatchLatest[]): Promise<{ superseded: number }> {
+export async function pointLatestFromUpload(table: TableContext, tenant: TenantId, upload: UploadOrder, latest: readonly BatchLatest[]): Promise<{ superseded: number }> {
   const sequencer = orderedSequencer(upload.sequencer);
   const refused = await mapInParallel(latest, POINTERS_IN_FLIGHT, async ({ companyId, member, scoreSortKey }) => {
     try {
@@ -77,7 +78,7 @@ export async function pointLatestFromUpload(table: TableContext, upload: UploadO
         table.client.send(
           new PutCommand({
             TableName: table.tableName,
-            Item: { ...latestPointerItem(table, companyId, scoreSortKey), source: upload.source, sequencer, member },
+            Item: { ...latestPointerItem(table, tenant, companyId, scoreSortKey), source: upload.source, sequencer, member },
             ConditionExpression:
               'attribute_not_exists(pk) OR attribute_not_exists(#source) OR #source <> :source OR #sequencer < :sequencer OR (#sequencer = :sequencer AND #member <= :member)',
             ExpressionAttributeNames: { '#source': 'source', '#sequencer': 'sequencer', '#member': 'member' },
@@ -95,8 +96,8 @@ export async function pointLatestFromUpload(table: TableContext, upload: UploadO
 }
 
 /** The sort key of the score the company's pointer names, if it has one. */
-export async function latestScoreSortKey(table: TableContext, companyId: string): Promise<string | undefined> {
-  const result = await tableCall('get latest score pointer', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: pointerKey(companyId) })));
+export async function latestScoreSortKey(table: TableContext, tenant: TenantId, companyId: string): Promise<string | undefined> {
+  const result = await tableCall('get latest score pointer', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: pointerKey(tenant, companyId) })));
   const sortKey: unknown = result.Item?.score_sk;
   return typeof sortKey === 'string' ? sortKey : undefined;
 }

@@ -7,11 +7,12 @@ import { createBatchWriter, type TableItem } from './batch-writes.js';
 import type { Page, PageRequest } from './cursor.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
-import { batchMemberKey, batchPartition, companyPartition, SCORE_PREFIX, scoreSortKey } from './keys.js';
+import { batchMemberKey, companyPartition, SCORE_PREFIX, scoreSortKey, tenantBatchMembers } from './keys.js';
 import { latestPointerItem, latestScoreSortKey, pointLatest } from './latest-scores.js';
 import { queryPage, type Listing } from './query-page.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
+import type { TenantId } from './tenant.js';
 
 export const StoredScoreSchema = v.object({
   score_id: v.string(),
@@ -34,15 +35,15 @@ const ScoreItemSchema = v.object({
 });
 
 /**
- * The table item of a stored score. Every writer of scores builds its items here, so that the API's
- * scores, the API's batches and file batches are all read back alike.
+ * The table item of a tenant's stored score. Every writer of scores builds its items here, so that the
+ * API's scores, the API's batches and file batches are all read back alike, each in its tenant's partition.
  */
-export function scoreItem(table: Pick<TableContext, 'expiresAt'>, stored: StoredScore): TableItem {
+export function scoreItem(table: Pick<TableContext, 'expiresAt'>, tenant: TenantId, stored: StoredScore): TableItem {
   const { company_id, stored_at, score_id, batch_id, batch_index, payload } = stored;
   return {
-    pk: companyPartition(company_id),
+    pk: companyPartition(tenant, company_id),
     sk: scoreSortKey(stored_at, score_id),
-    ...(batch_id !== undefined && batch_index !== undefined && batchMemberKey(batch_id, batch_index)),
+    ...(batch_id !== undefined && batch_index !== undefined && batchMemberKey(tenant, batch_id, batch_index)),
     ...stored,
     payload: JSON.stringify(payload),
     [TABLE_KEYS.timeToLive]: table.expiresAt(),
@@ -60,17 +61,17 @@ const newScore = (table: TableContext, payload: ScorePayload): StoredScore => ({
  * Stores one new score under a fresh key, with a condition so that it can never replace another item,
  * then makes it the company's latest.
  */
-export async function putScore(table: TableContext, payload: ScorePayload): Promise<StoredScore> {
+export async function putScore(table: TableContext, tenant: TenantId, payload: ScorePayload): Promise<StoredScore> {
   const stored = newScore(table, payload);
   try {
     await tableCall('put score', () =>
-      table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, stored), ConditionExpression: 'attribute_not_exists(pk)' })),
+      table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored), ConditionExpression: 'attribute_not_exists(pk)' })),
     );
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
     throw error;
   }
-  await pointLatest(table, stored.company_id, scoreSortKey(stored.stored_at, stored.score_id));
+  await pointLatest(table, tenant, stored.company_id, scoreSortKey(stored.stored_at, stored.score_id));
   return stored;
 }
 
@@ -86,7 +87,7 @@ export interface BatchMember {
  * each company's latest is its last member in the batch, written the same way once the scores are
  * stored (one pointer per company, as a call refuses two puts of one key).
  */
-export async function writeBatchScores(table: TableContext, batchId: string, members: readonly BatchMember[]): Promise<StoredScore[]> {
+export async function writeBatchScores(table: TableContext, tenant: TenantId, batchId: string, members: readonly BatchMember[]): Promise<StoredScore[]> {
   const writer = createBatchWriter(table);
   const stored: StoredScore[] = [];
   const latest = new Map<string, StoredScore>();
@@ -94,18 +95,18 @@ export async function writeBatchScores(table: TableContext, batchId: string, mem
     const score = { ...newScore(table, payload), batch_id: batchId, batch_index: index };
     stored.push(score);
     latest.set(score.company_id, score);
-    await writer.add(scoreItem(table, score));
+    await writer.add(scoreItem(table, tenant, score));
   }
   await writer.flush();
-  for (const score of latest.values()) await writer.add(latestPointerItem(table, score.company_id, scoreSortKey(score.stored_at, score.score_id)));
+  for (const score of latest.values()) await writer.add(latestPointerItem(table, tenant, score.company_id, scoreSortKey(score.stored_at, score.score_id)));
   await writer.flush();
   return stored;
 }
 
 const COMPANY_SCORE_KEY = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey] as const;
 
-function companyScores(companyId: string): Listing {
-  const pk = companyPartition(companyId);
+function companyScores(tenant: TenantId, companyId: string): Listing {
+  const pk = companyPartition(tenant, companyId);
   return {
     operation: 'query scores of a company',
     query: {
@@ -119,31 +120,31 @@ function companyScores(companyId: string): Listing {
 }
 
 /**
- * The company's latest score: the one its pointer names (latest-scores.ts). A company scored before
+ * A tenant's company's latest score: the one its pointer names (latest-scores.ts). A company scored before
  * pointers existed, or whose pointed score has expired, falls back to its most recently stored score.
  */
-export async function latestScore(table: TableContext, companyId: string): Promise<StoredScore | undefined> {
-  const sortKey = await latestScoreSortKey(table, companyId);
+export async function latestScore(table: TableContext, tenant: TenantId, companyId: string): Promise<StoredScore | undefined> {
+  const sortKey = await latestScoreSortKey(table, tenant, companyId);
   if (sortKey !== undefined) {
-    const pk = companyPartition(companyId);
+    const pk = companyPartition(tenant, companyId);
     const result = await tableCall('get latest score', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk: sortKey } })));
     if (result.Item) return v.parse(ScoreItemSchema, result.Item);
   }
-  const page = await queryPage(table, companyScores(companyId), { limit: 1 });
+  const page = await queryPage(table, companyScores(tenant, companyId), { limit: 1 });
   return page.items[0] && v.parse(ScoreItemSchema, page.items[0]);
 }
 
-/** A company's scores, newest first. */
-export async function scoreHistory(table: TableContext, companyId: string, page: PageRequest): Promise<Page<StoredScore>> {
-  const result = await queryPage(table, companyScores(companyId), page);
+/** A tenant's company's scores, newest first. */
+export async function scoreHistory(table: TableContext, tenant: TenantId, companyId: string, page: PageRequest): Promise<Page<StoredScore>> {
+  const result = await queryPage(table, companyScores(tenant, companyId), page);
   return { items: result.items.map((item) => v.parse(ScoreItemSchema, item)), next_cursor: result.next_cursor };
 }
 
 const BATCH_MEMBER_KEY = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.gsi1.partitionKey, TABLE_KEYS.gsi1.sortKey] as const;
 
-/** The scores of a batch, in input order. */
-export async function batchScores(table: TableContext, batchId: string, page: PageRequest): Promise<Page<StoredScore>> {
-  const gsi1pk = batchPartition(batchId);
+/** The scores of a tenant's batch, in input order. */
+export async function batchScores(table: TableContext, tenant: TenantId, batchId: string, page: PageRequest): Promise<Page<StoredScore>> {
+  const gsi1pk = tenantBatchMembers(tenant, batchId);
   const result = await queryPage(
     table,
     {

@@ -5,7 +5,9 @@ import { getBatch, putBatch } from './batches.js';
 import { addCompaniesScored, companiesScored } from './counters.js';
 import type { PageRequest } from './cursor.js';
 import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, type BatchMember } from './scores.js';
+import { COUNTERS_KEY, tenantCountersKey } from './keys.js';
 import type { TableContext } from './table-context.js';
+import type { TenantId } from './tenant.js';
 
 export interface StoreOptions {
   client: DynamoDBDocumentClient;
@@ -22,27 +24,44 @@ export function createTableContext({ client, tableName, retentionDays, now = () 
   return { client, tableName, now, expiresAt: () => Math.floor(now().getTime() / 1000) + retentionDays * SECONDS_PER_DAY };
 }
 
-/** The access patterns of the score table (README), bound to one table. */
-export function createStore(options: StoreOptions) {
-  const table = createTableContext(options);
+/**
+ * The access patterns of one tenant's data (README): every key it reads or writes lies in the
+ * tenant's partitions, so another tenant's company or batch is simply not there.
+ */
+function tenantStore(table: TableContext, tenant: TenantId) {
+  const counters = tenantCountersKey(tenant);
   return {
+    tenant,
     // Scores are counted after they are stored, so that the counter never runs ahead of the table.
     async saveScore(payload: ScorePayload) {
-      const stored = await putScore(table, payload);
-      await addCompaniesScored(table, 1);
+      const stored = await putScore(table, tenant, payload);
+      await addCompaniesScored(table, counters, 1);
       return stored;
     },
     async saveBatchScores(batchId: string, members: readonly BatchMember[]) {
-      const stored = await writeBatchScores(table, batchId, members);
-      if (stored.length > 0) await addCompaniesScored(table, stored.length);
+      const stored = await writeBatchScores(table, tenant, batchId, members);
+      if (stored.length > 0) await addCompaniesScored(table, counters, stored.length);
       return stored;
     },
-    latestScore: (companyId: string) => latestScore(table, companyId),
-    scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, companyId, page),
-    putBatch: (record: BatchRecord) => putBatch(table, record),
-    getBatch: (batchId: string) => getBatch(table, batchId),
-    batchScores: (batchId: string, page: PageRequest) => batchScores(table, batchId, page),
-    companiesScored: () => companiesScored(table),
+    latestScore: (companyId: string) => latestScore(table, tenant, companyId),
+    scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, tenant, companyId, page),
+    putBatch: (record: BatchRecord) => putBatch(table, tenant, record),
+    getBatch: (batchId: string) => getBatch(table, tenant, batchId),
+    batchScores: (batchId: string, page: PageRequest) => batchScores(table, tenant, batchId, page),
+    /** The companies this tenant scored through the API. */
+    companiesScored: () => companiesScored(table, counters),
+  };
+}
+
+export type TenantStore = ReturnType<typeof tenantStore>;
+
+/** The score table bound to one table: a tenant's view of it, and the service-wide counters. */
+export function createStore(options: StoreOptions) {
+  const table = createTableContext(options);
+  return {
+    tenant: (tenant: TenantId): TenantStore => tenantStore(table, tenant),
+    /** The service-wide count, which file batches add to on completion (batch-runs.ts). */
+    companiesScored: () => companiesScored(table, COUNTERS_KEY),
   };
 }
 

@@ -22,6 +22,8 @@ export const malformedJson = (message: string) => new HttpError(400, 'MALFORMED_
 export const invalidParameters = (issues: ValidationIssue[]) =>
   new HttpError(400, 'INVALID_PARAMETER', 'The query string is invalid: fix the parameters listed in issues.', issues);
 
+export const forbidden = () => new HttpError(403, 'FORBIDDEN', 'Missing or unknown API key: send a valid key in the x-api-key header.');
+
 export const notFound = (message: string) => new HttpError(404, 'NOT_FOUND', message);
 
 export const methodNotAllowed = (method: string, path: string, allow: readonly string[]) =>

@@ -1,3 +1,4 @@
+import type { TenantId } from '@echo-ridge/store';
 import type { Context } from 'aws-lambda';
 import type { RouteMatch } from '../router.js';
 
@@ -11,6 +12,8 @@ export interface RequestFacts {
   match: RouteMatch;
   /** performance.now() when the handler received the request. */
   receivedAt: number;
+  /** The caller's tenant on keyed routes (resolveTenant); absent on public ones. */
+  tenant?: TenantId;
 }
 
 export interface ApiContext extends Context {

@@ -5,12 +5,12 @@ import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 import { identify } from '../telemetry.js';
 import { batchSummary } from './batch-summary.js';
 
 /** GET /batches/{batch_id}[?scores=true&limit=&cursor=]: the batch record, optionally with a page of its scores. */
-export async function readBatch({ event, params }: RouteRequest, service: Service): Promise<Reply> {
+export async function readBatch({ event, params }: RouteRequest, service: TenantService): Promise<Reply> {
   const { store } = service;
   const batchId = params.batch_id!;
   identify(service, { batch_id: batchId });

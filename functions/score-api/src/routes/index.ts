@@ -1,6 +1,6 @@
 import { OPERATIONS, type OperationId } from '@echo-ridge/contract';
-import type { Route } from '../router.js';
-import type { Service, Setup } from '../service.js';
+import type { Route, RouteRequest } from '../router.js';
+import type { Service, Setup, TenantService } from '../service.js';
 import { readBatch } from './batches.js';
 import { checkHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
@@ -20,14 +20,21 @@ function service(setup: Setup): Service {
   return setup.service;
 }
 
+/** The service of a keyed route, its store narrowed to the tenant resolveTenant found. */
+function tenantService(setup: Setup, { tenant }: RouteRequest): TenantService {
+  const { store, ...rest } = service(setup);
+  if (tenant === undefined) throw new Error('a keyed route ran without a tenant: resolveTenant must run before the routes');
+  return { ...rest, store: store.tenant(tenant) };
+}
+
 /** One function per route of the contract: a route without one, or one without a route, does not compile. */
 const HANDLERS: Record<OperationId, Route['handle']> = {
-  scoreCompany: (request, setup) => scoreCompany(request, service(setup)),
-  scoreBatch: (request, setup) => scoreBatch(request, service(setup)),
+  scoreCompany: (request, setup) => scoreCompany(request, tenantService(setup, request)),
+  scoreBatch: (request, setup) => scoreBatch(request, tenantService(setup, request)),
   scoreHybrid: (request, setup) => scoreHybrid(request, service(setup)),
-  getScores: (request, setup) => readScores(request, service(setup)),
-  getBatch: (request, setup) => readBatch(request, service(setup)),
-  getStats: (_, setup) => readStats(service(setup)),
+  getScores: (request, setup) => readScores(request, tenantService(setup, request)),
+  getBatch: (request, setup) => readBatch(request, tenantService(setup, request)),
+  getStats: (request, setup) => readStats(tenantService(setup, request)),
   getHealth: (_, setup) => checkHealth(setup),
   getOpenApi: () => serveOpenApi(),
 };

@@ -6,7 +6,7 @@ import { BATCH_BODY_LIMIT_BYTES, readJsonBody } from '../http/body.js';
 import { unprocessable } from '../http/errors.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 import { identify } from '../telemetry.js';
 import { batchSummary } from './batch-summary.js';
 
@@ -22,7 +22,7 @@ function companyIdOf(input: unknown): string | undefined {
  * POST /score/batch: scores every valid company, reports every invalid one by index, stores the scores
  * under a new batch id and then the batch record, so that a readable record always has its scores.
  */
-export async function scoreBatch({ event }: RouteRequest, service: Service): Promise<Reply> {
+export async function scoreBatch({ event }: RouteRequest, service: TenantService): Promise<Reply> {
   const { scoring, store, sampler, metrics } = service;
   const request = validateWith(BatchRequestSchema, readJsonBody(event, BATCH_BODY_LIMIT_BYTES));
   if (!request.ok) throw unprocessable('The batch request is invalid: fix the fields listed in issues.', request.issues);

@@ -6,7 +6,7 @@ import { notFound, unprocessable } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 import { identify } from '../telemetry.js';
 
 /**
@@ -14,7 +14,7 @@ import { identify } from '../telemetry.js';
  * input, when the reservoir samples it), answers with it. With `?context=<version>` it re-scores with
  * that published context instead and stores nothing: the answer reproduces a payload scored with it.
  */
-export async function scoreCompany({ event }: RouteRequest, service: Service): Promise<Reply> {
+export async function scoreCompany({ event }: RouteRequest, service: TenantService): Promise<Reply> {
   const { scoring, store, sampler, metrics } = service;
   const query = readQuery(ScoreQuerySchema, event);
   const checked = validateCompany(readJsonBody(event, BODY_LIMIT_BYTES));

@@ -3,13 +3,13 @@ import { notFound } from '../http/errors.js';
 import { readQuery } from '../http/query.js';
 import { ok, type Reply } from '../http/reply.js';
 import type { RouteRequest } from '../router.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 import { identify } from '../telemetry.js';
 
 const noScores = (companyId: string) => notFound(`No score is stored for company_id ${JSON.stringify(companyId)}: score it with POST /score first.`);
 
 /** GET /scores/{company_id}[?history=true&limit=&cursor=]: the latest payload, or the history newest first. */
-export async function readScores({ event, params }: RouteRequest, service: Service): Promise<Reply> {
+export async function readScores({ event, params }: RouteRequest, service: TenantService): Promise<Reply> {
   const { store } = service;
   const companyId = params.company_id!;
   identify(service, { company_id: companyId });

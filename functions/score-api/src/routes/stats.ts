@@ -1,12 +1,12 @@
 import type { Body, StatsResponseSchema } from '@echo-ridge/contract';
 import { API_VERSION, ENGINE_VERSION } from '@echo-ridge/engine';
 import { ok, type Reply } from '../http/reply.js';
-import type { Service } from '../service.js';
+import type { TenantService } from '../service.js';
 
 const MS_PER_HOUR = 3_600_000;
 
 /** GET /stats: what this function scores with, and how many companies the service has scored. */
-export async function readStats({ scoring, store }: Service): Promise<Reply> {
+export async function readStats({ scoring, store }: TenantService): Promise<Reply> {
   const { context, weights } = (await scoring.current()).scorer;
   const fittedAt = context.fitted_at === null ? NaN : Date.parse(context.fitted_at);
   const body: Body<typeof StatsResponseSchema> = {

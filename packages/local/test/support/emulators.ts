@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
+import { createBatchRunStore, createDocumentClient, DEV_TENANT, tenantBatchMembers, type BatchRunStore } from '@echo-ridge/store';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createHandler } from '@echo-ridge/batch';
@@ -93,7 +93,7 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
 }
 
 /** Members of a batch in the table's batch index (gsi1): one item per scored line, however often it was written. */
-export async function countBatchItems(documents: DynamoDBDocumentClient, tableName: string, batchId: string): Promise<number> {
+export async function countBatchItems(documents: DynamoDBDocumentClient, tableName: string, batchId: string, tenant: string = DEV_TENANT): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
@@ -102,7 +102,7 @@ export async function countBatchItems(documents: DynamoDBDocumentClient, tableNa
         TableName: tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `BATCH#${batchId}` },
+        ExpressionAttributeValues: { ':pk': tenantBatchMembers(tenant, batchId) },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),

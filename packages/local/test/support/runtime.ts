@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiKey } from '../../src/api-keys.js';
+import { HEALTH_CHECK_TTL_MS } from '@echo-ridge/score-api';
 import { startRuntime, type RuntimeOptions } from '../../src/runtime.js';
 
 export type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] }; request_id: string };
@@ -28,9 +29,23 @@ export async function startTestRuntime(keys?: ApiKey[], functionEnv: RuntimeOpti
     const { json, headers, ...rest } = init;
     return fetch(`${runtime.url}${path}`, {
       ...rest,
-      headers: { 'x-api-key': runtime.apiKey.value, ...(json !== undefined && { 'content-type': 'application/json' }), ...headers },
+      headers: { 'x-api-key': (keys?.[0] ?? runtime.apiKey).value, ...(json !== undefined && { 'content-type': 'application/json' }), ...headers },
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   };
   return { runtime, api, gatewayLog, refreshLog };
+}
+
+/**
+ * The first /healthz answer with `status` (the function keeps its health answer HEALTH_CHECK_TTL_MS,
+ * so a change shows within that time); fails when none came a few seconds after it.
+ */
+export async function healthOnceItIs(url: string, status: number): Promise<Response> {
+  const deadline = Date.now() + HEALTH_CHECK_TTL_MS + 5_000;
+  for (;;) {
+    const response = await fetch(`${url}/healthz`);
+    if (response.status === status || Date.now() > deadline) return response;
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
