@@ -7,7 +7,7 @@
  */
 import { createScorer } from '@echo-ridge/engine';
 import { createHandler } from '@echo-ridge/score-api';
-import { createDocumentClient, createSampler, createStore } from '@echo-ridge/store';
+import { createDocumentClient, createSampler, createStore, DEV_TENANT } from '@echo-ridge/store';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cpus, loadavg } from 'node:os';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -67,7 +67,7 @@ try {
   };
 
   const table = { client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint }), tableName: DEFAULT_TABLE_NAME, now: () => new Date() };
-  const store = createStore({ ...table, retentionDays: 1 });
+  const store = createStore({ ...table, retentionDays: 1 }).tenant(DEV_TENANT);
   const sampler = createSampler(table, 1);
   const scorer = createScorer();
   const floor = async (count: number, prefix: string) => {

@@ -15,7 +15,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createScorer } from '@echo-ridge/engine';
-import { createDocumentClient, createSampler, createStore } from '@echo-ridge/store';
+import { createDocumentClient, createSampler, createStore, DEV_TENANT } from '@echo-ridge/store';
 import { loadApiKeys } from '../src/api-keys.js';
 import { LOCAL_AWS } from '../src/dynamodb-local.js';
 import { freePort } from '../src/free-port.js';
@@ -143,7 +143,7 @@ try {
   const table = { client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: service.dynamoDbEndpoint }), tableName: DEFAULT_TABLE_NAME, now: () => new Date() };
   process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS.credentials.secretAccessKey;
-  const store = createStore({ ...table, retentionDays: 1 });
+  const store = createStore({ ...table, retentionDays: 1 }).tenant(DEV_TENANT);
   const sampler = createSampler(table, 1);
   const scorer = createScorer();
   /** What POST /score asks of DynamoDB: the score and the scored counter, and the reservoir sample, at once. */

@@ -28,7 +28,7 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
       const sampleOf = sampler.distinct();
       return {
         async add(line, payload, company) {
-          await writer.add(fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, line, payload }));
+          await writer.add(fileBatchScoreItem(table, { tenant: run.tenant, batchId: run.batch_id, storedAt: run.created_at, line, payload }));
           // A sampled input rides in the BatchWriteItem calls of the scores: no call of its own.
           const sample = sampleOf(company);
           if (sample) await writer.add(sample);

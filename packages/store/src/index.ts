@@ -14,6 +14,8 @@ export * from './batch-scores.js';
 export * from './batch-writes.js';
 export * from './file-batches.js';
 export * from './objects.js';
+export * from './batch-inputs.js';
+export * from './presigned-urls.js';
 export * from './object-join.js';
 export * from './contexts.js';
 export * from './context-source.js';

@@ -31,7 +31,8 @@ export interface BatchEmulators {
   upload(key: string, body: string | Buffer | Iterable<string>): Promise<{ etag: string; size: number }>;
   readText(key: string): Promise<string>;
   /** Items of a batch in the table's batch index. */
-  countBatchItems(batchId: string): Promise<number>;
+  /** The batch's members indexed under the tenant's gsi1 key (the dev tenant's unless told). */
+  countBatchItems(batchId: string, tenant?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +83,7 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return object.Body!.transformToString('utf8');
     },
-    async countBatchItems(batchId) {
+    async countBatchItems(batchId, tenant = DEV_TENANT) {
       let count = 0;
       let start: Record<string, unknown> | undefined;
       do {
@@ -91,8 +92,7 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
             TableName: TABLE_NAME,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            // File batches are the dev tenant's until batches are partitioned by tenant.
-            ExpressionAttributeValues: { ':pk': tenantBatchMembers(DEV_TENANT, batchId) },
+            ExpressionAttributeValues: { ':pk': tenantBatchMembers(tenant, batchId) },
             Select: 'COUNT',
             ExclusiveStartKey: start,
           }),
