@@ -134,6 +134,11 @@ export class Api extends Construct {
     });
     storage.grantTableItems(this.handler, API_TABLE_ACCESS);
     storage.grantObjects(this.handler, 'contexts/', 'read');
+    // Presigned URLs act with the signer's rights: POST /batches signs uploads into incoming/, and
+    // GET /batches/{id} signs downloads of a completed batch's results and errors.
+    storage.grantObjects(this.handler, 'incoming/', 'write');
+    storage.grantObjects(this.handler, 'results/', 'read');
+    storage.grantObjects(this.handler, 'errors/', 'read');
 
     this.authorizer = new ServiceFunction(this, 'Authorizer', {
       stage,

@@ -183,11 +183,12 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     });
   });
 
-  it('grants score-api only tenant data, the reservoir and reads of contexts, counters and file batches, plus the stored context objects', () => {
+  it('grants score-api only tenant data, the reservoir and reads of contexts, counters and file batches, plus the context objects and what its presigned URLs do: uploads to incoming/, downloads of results/ and errors/', () => {
     const { props } = serviceFunction(template, stage, 'score-api');
     const statements = grantStatements(template, props);
     const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
     const bucket = dataBucketId(template);
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, `/${prefix}*`]] });
     expect(statements).toEqual([
       {
         Effect: 'Allow',
@@ -201,7 +202,8 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
         Resource: { 'Fn::GetAtt': [table, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'SAMPLE#*'] } },
       },
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/contexts/*']] } },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('contexts/'), objects('errors/'), objects('results/')] },
+      { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: objects('incoming/') },
     ]);
   });
 });

@@ -12,6 +12,3 @@ export function chunkOutputKeys(run: BatchRun, index: number): { results: string
   const part = `part-${String(index).padStart(5, '0')}.jsonl`;
   return { results: `results/${run.batch_id}/${part}`, errors: `errors/${run.batch_id}/${part}` };
 }
-
-/** Keys under incoming/ ending in .jsonl are batch input; the notification filter says the same on AWS. */
-export const isBatchInput = (key: string) => key.startsWith('incoming/') && key.endsWith('.jsonl');

@@ -4,6 +4,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { splitJsonlLines } from '@echo-ridge/engine';
 import {
+  batchInputOf,
   deleteObjects,
   headObject,
   joinObjects,
@@ -17,13 +18,14 @@ import {
   type ObjectVersion,
   type Sampler,
   type ScorerSource,
+  type TenantId,
 } from '@echo-ridge/store';
-import { batchIdFor } from './batch-id.js';
+import { batchIdFor, batchIdOf, sameObject, type ObjectHead } from './batch-id.js';
 import { countingNewlines, joinErrorParts, linesBefore, memberNumber } from './chunk-lines.js';
 import { planChunks } from './chunk-plan.js';
 import { leaseFor, refusedClaim } from './lease.js';
 import type { ChunkMessage, ObjectCreated } from './messages.js';
-import { chunkOutputKeys, isBatchInput, outputKeys } from './output-keys.js';
+import { chunkOutputKeys, outputKeys } from './output-keys.js';
 import { scoreLines } from './score-lines.js';
 import { SNIFF_BYTES, textProblem } from './sniff.js';
 
@@ -75,12 +77,11 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     tracer.putAnnotation('batch_id', batchId);
   }
 
-  async function plan(object: ObjectCreated, batchId: string): Promise<BatchRun> {
-    const head = await headObject(s3, object.bucket, object.key, object.versionId);
+  async function plan(object: ObjectCreated, head: ObjectHead, batchId: string, tenant: TenantId): Promise<BatchRun> {
     const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size, sequencer: object.sequencer };
     const outputs = outputKeys(batchId);
     const { scorer } = await scoring.current();
-    const draft = { batch_id: batchId, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
+    const draft = { batch_id: batchId, tenant, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
     const version: ObjectVersion = { ...object };
     if (!object.versionId && head.etag !== object.etag) return runs.create({ ...draft, chunks: [], failure_reason: 'the object was overwritten before it was scored' });
     const headBytes = await readBytes(await readObjectRange(s3, version, 0, Math.min(SNIFF_BYTES, head.size)));
@@ -90,23 +91,40 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
     return runs.create({ ...draft, chunks });
   }
 
+  /** The object as S3 has it now, or why it cannot be scored any more. */
+  async function look(object: ObjectCreated): Promise<ObjectHead | ObjectChangedError> {
+    try {
+      return await headObject(s3, object.bucket, object.key, object.versionId);
+    } catch (error) {
+      if (error instanceof ObjectChangedError) return error;
+      throw error;
+    }
+  }
+
   async function startBatch(object: ObjectCreated, invocation: Invocation): Promise<void> {
-    if (!isBatchInput(object.key)) {
-      logger.warn('ignoring an object outside incoming/*.jsonl', { bucket: object.bucket, key: object.key });
+    const input = batchInputOf(object.key);
+    if (!input.ok) {
+      logger.warn('refusing an object outside every tenant folder of incoming/', { bucket: object.bucket, key: object.key, reason: input.reason });
       return;
     }
-    const batchId = batchIdFor(object);
+    const head = await look(object);
+    const batchId = head instanceof ObjectChangedError ? batchIdFor(object) : batchIdOf(object, head);
     identify(batchId);
     let run = await runs.get(batchId);
+    if (run && !sameObject(run.source, object)) {
+      logger.warn('another upload already holds this batch id: this one is not scored (each POST /batches URL takes one file)', { key: object.key, batch_key: run.source.key });
+      return;
+    }
     if (!run) {
       try {
-        run = await plan(object, batchId);
+        if (head instanceof ObjectChangedError) throw head;
+        run = await plan(object, head, batchId, input.tenant);
       } catch (error) {
         if (!(error instanceof ObjectChangedError)) throw error;
         logger.warn('the object is gone or changed; nothing to score', { key: object.key, reason: error.message });
         return;
       }
-      logger.info('batch planned', { key: object.key, size: run.source.size, chunks: run.chunk_count, status: run.status });
+      logger.info('batch planned', { key: object.key, tenant: run.tenant, size: run.source.size, chunks: run.chunk_count, status: run.status });
     }
     if (run.status === 'completed' || run.status === 'failed') {
       logger.info('batch already ended; the event changes nothing', { status: run.status });

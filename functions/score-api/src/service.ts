@@ -12,6 +12,8 @@ export interface Service extends Telemetry {
   store: Store;
   /** Keeps a share of the scored inputs for the daily context refresh. */
   sampler: Sampler;
+  /** The data bucket's client (config.BUCKET_NAME): contexts, and presigned URLs of batch files. */
+  s3: S3Client;
 }
 
 /** What a keyed route works with: the service, its store narrowed to the caller's tenant. */
@@ -56,6 +58,7 @@ export function setUp(env: Env, telemetry: Telemetry): Setup {
       scoring: createScorerSource(contexts, { weights: read.weights, mask: config.MASK_ON_INFEASIBLE }),
       store: createStore({ ...table, retentionDays: config.RETENTION_DAYS }),
       sampler: createSampler(table, config.SAMPLE_RATE),
+      s3,
     },
   };
 }

@@ -6,6 +6,7 @@ import type {
   BatchQuery,
   BatchRecordResponse,
   BatchResponse,
+  BatchUploadResponse,
   Company,
   HealthResponse,
   HistoryQuery,
@@ -82,6 +83,14 @@ export class EchoRidgeClient {
   /** `GET /scores/{company_id}?history=true`: one page of the stored payloads, newest first. */
   scoreHistory(companyId: string, { limit, cursor, signal }: HistoryQuery & RequestOptions = {}): Promise<HistoryResponse> {
     return this.send({ operation: OPERATIONS.getScores, params: { company_id: companyId }, query: { history: true, limit, cursor }, signal });
+  }
+
+  /**
+   * `POST /batches`: the id of a new file batch and a presigned URL to PUT its JSONL file to (with the
+   * answer's `upload.headers`), named `name` in the tenant's folder, or after the batch.
+   */
+  createBatchUpload({ name, signal }: { name?: string } & RequestOptions = {}): Promise<BatchUploadResponse> {
+    return this.send({ operation: OPERATIONS.createBatchUpload, body: name === undefined ? {} : { name }, answers: [201], signal });
   }
 
   /** `GET /batches/{batch_id}`: the batch record, with a page of its scores when `scores` is true. */

@@ -2,6 +2,7 @@ import type {
   BatchQuerySchema,
   BatchRecordResponseSchema,
   BatchResponseSchema,
+  BatchUploadResponseSchema,
   ErrorBodySchema,
   HealthResponseSchema,
   HistoryResponseSchema,
@@ -27,6 +28,7 @@ export type BatchResponse = v.InferOutput<typeof BatchResponseSchema>;
 export type HybridResponse = v.InferOutput<typeof HybridResponseSchema>;
 export type HistoryResponse = v.InferOutput<typeof HistoryResponseSchema>;
 export type BatchRecordResponse = v.InferOutput<typeof BatchRecordResponseSchema>;
+export type BatchUploadResponse = v.InferOutput<typeof BatchUploadResponseSchema>;
 export type StatsResponse = v.InferOutput<typeof StatsResponseSchema>;
 export type HealthResponse = v.InferOutput<typeof HealthResponseSchema>;
 export type OpenApiDocument = v.InferOutput<typeof OpenApiDocumentSchema>;

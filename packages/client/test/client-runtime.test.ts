@@ -64,6 +64,18 @@ describe('every route', () => {
     expect(record.next_cursor).toEqual(expect.any(String));
   });
 
+  it('uploads a file for a batch and follows it to its outputs', async () => {
+    const answer = await client.createBatchUpload({ name: 'client-file' });
+    expect(answer).toMatchObject({ status: 'awaiting_upload', key: expect.stringMatching(/\/client-file\.jsonl$/) });
+    const body = companies(4, 'client-file').map((company) => JSON.stringify(company)).join('\n');
+    expect((await fetch(answer.upload.url, { method: 'PUT', headers: answer.upload.headers, body })).status).toBe(200);
+    let record = await client.batch(answer.batch_id);
+    while (record.status !== 'completed' && record.status !== 'failed') record = await client.batch(answer.batch_id);
+    expect(record.summary).toMatchObject({ total: 4, successful: 4 });
+    const results = await (await fetch(record.downloads!.results.url)).text();
+    expect(results.trim().split('\n')).toHaveLength(4);
+  });
+
   it('blends a hybrid request', async () => {
     const [line] = (await readFile(new URL('../../../examples/hybrid.jsonl', import.meta.url), 'utf8')).split('\n');
     const answer = await client.scoreHybrid(JSON.parse(line!) as Parameters<EchoRidgeClient['scoreHybrid']>[0]);

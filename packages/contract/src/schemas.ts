@@ -1,5 +1,5 @@
 import { CompanySchema, HybridRequestSchema, ScorePayloadSchema, STRATEGIES, ValidationIssueSchema } from '@echo-ridge/engine';
-import { BatchRecordSchema, ContextVersionSchema, FileBatchSchema } from '@echo-ridge/store/schemas';
+import { BatchNameSchema, BatchRecordSchema, ContextVersionSchema, FileBatchSchema } from '@echo-ridge/store/schemas';
 import * as v from 'valibot';
 import { PageQueryEntries, queryFlag } from './query.js';
 
@@ -132,6 +132,23 @@ export const HistoryResponseSchema = withRequestId({
 });
 export const ScoresResponseSchema = v.union([ScoreResponseSchema, HistoryResponseSchema]);
 
+// POST /batches
+export const BatchUploadRequestSchema = v.object({
+  name: v.pipe(
+    v.optional(BatchNameSchema),
+    v.description("The file's name under your folder, incoming/<tenant>/<name>.jsonl (`.jsonl` is added when missing); the batch id when absent."),
+  ),
+});
+const PresignedUrlSchema = v.object({ url: v.string(), expires_at: v.string() });
+export const BatchUploadResponseSchema = withRequestId({
+  batch_id: v.string(),
+  status: v.literal('awaiting_upload'),
+  /** Where the file will lie in the data bucket. */
+  key: v.string(),
+  /** PUT the whole file to `url` with exactly `headers`, before `expires_at`; at most `max_bytes` (S3's largest single PUT). */
+  upload: v.object({ ...PresignedUrlSchema.entries, method: v.literal('PUT'), headers: v.record(v.string(), v.string()), max_bytes: v.number() }),
+});
+
 // GET /batches/{batch_id}[?scores=true&limit=&cursor=]
 export const BatchQuerySchema = v.object({ scores: queryFlag("Adds one page of the batch's scores, in input order."), ...PageQueryEntries });
 const { batch_id, status, created_at, completed_at } = BatchRecordSchema.entries;
@@ -143,6 +160,8 @@ export const BatchRecordResponseSchema = withRequestId({
   summary: BatchSummarySchema,
   /** A batch of a JSONL file dropped in the bucket: its source, outputs, context, timing and chunk progress. */
   file: v.optional(FileBatchSchema),
+  /** A completed file batch's outputs: GET each URL before it expires (ask again for fresh ones). */
+  downloads: v.optional(v.object({ results: PresignedUrlSchema, errors: PresignedUrlSchema })),
   /** With ?scores=true: one page of the batch's scores, in input order. */
   scores: v.optional(v.array(ScorePayloadSchema)),
   next_cursor: v.optional(v.nullable(v.string())),

@@ -90,7 +90,7 @@ async function endToEnd(file: string, lines: number): Promise<void> {
     const runtime = await startBatchRuntime({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: TABLE_NAME, functionEnv: { LOG_LEVEL: 'WARN' } });
     const s3 = s3Client(runtime.fauxqs.endpoint);
     try {
-      const uploaded = await uploadFile(s3, runtime.bucket, 'incoming/bench.jsonl', file);
+      const uploaded = await uploadFile(s3, runtime.bucket, 'incoming/dev/bench.jsonl', file);
       const started = performance.now();
       const run = await ended(runtime.runs, uploaded.batchId);
       const elapsed = performance.now() - started;
@@ -127,14 +127,14 @@ async function invokeInProcess(bundle: string, emulators: BatchEmulators, object
 async function handlerAlone(file200k: string, file1m: string, bundle: string): Promise<void> {
   const emulators = await startBatchEmulators();
   try {
-    const ceiling = await uploadFile(emulators.s3, emulators.bucket, 'incoming/bench-200k.jsonl', file200k);
+    const ceiling = await uploadFile(emulators.s3, emulators.bucket, 'incoming/dev/bench-200k.jsonl', file200k);
     const alone = await invokeInProcess(bundle, emulators, ceiling, { CHUNK_BYTES: String(ceiling.size + 1), NO_TABLE_WRITES: '1' });
     const aloneRun = await ended(emulators.runs, ceiling.batchId);
     console.log(
       `  handler without DynamoDB writes (one invocation, S3 in and out), 200,000 lines: ${(alone.ms / 1000).toFixed(1)} s: ${perMinute(aloneRun.successful, alone.ms)} companies/min, peak RSS ${alone.peakRssMb.toFixed(0)} MB`,
     );
 
-    const large = await uploadFile(emulators.s3, emulators.bucket, 'incoming/bench-1m.jsonl', file1m);
+    const large = await uploadFile(emulators.s3, emulators.bucket, 'incoming/dev/bench-1m.jsonl', file1m);
     const big = await invokeInProcess(bundle, emulators, large, { DRAIN_QUEUE: '1' });
     const bigRun = await ended(emulators.runs, large.batchId);
     console.log(

@@ -7,11 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { batchIdFor } from '@echo-ridge/batch';
-import type { BatchRun } from '@echo-ridge/store';
+import { DEV_TENANT, inputKey, type BatchRun } from '@echo-ridge/store';
 
 /**
- * The local drop folder: a JSONL file that lands in the inbox is uploaded to incoming/ as a user
- * would upload it, and once its batch has ended its results and errors are copied to the outbox as
+ * The local drop folder: a JSONL file that lands in the inbox is uploaded to the dev tenant's folder,
+ * incoming/dev/, as a user would upload it, and once its batch has ended its results and errors are copied to the outbox as
  * `<name>.results.jsonl` and `<name>.errors.jsonl` (the errors file always, empty when every line
  * was scored), with a one-line summary. An outbox file appears only whole: each is written under a
  * hidden temporary name in the outbox and renamed (atomic within one file system), and the summary is
@@ -72,7 +72,7 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
   }
 
   async function upload(name: string): Promise<string> {
-    const key = `incoming/${name}`;
+    const key = inputKey(DEV_TENANT, basename(name, '.jsonl'));
     const result = await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(join(inboxDir, name)), ContentType: 'application/x-ndjson' } }).done();
     return batchIdFor({ bucket, key, etag: result.ETag ?? '' });
   }

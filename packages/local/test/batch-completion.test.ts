@@ -37,7 +37,7 @@ const ids = (text: string) => text.split('\n').filter((line) => line !== '').map
 
 /** Drops a file that plans into several chunks and returns its batch id and chunk messages, in chunk order. */
 async function plannedBatch(name: string) {
-  const key = `incoming/${name}.jsonl`;
+  const key = `incoming/dev/${name}.jsonl`;
   const uploaded = await emulators.upload(key, [...companyLines(LINES, name)].join(''));
   const batchId = batchIdFor({ bucket: emulators.bucket, key, etag: uploaded.etag });
   await invoke(handlerWith(), sqsEvent(emulators, [{ body: objectEvent(emulators, key, uploaded) }]));

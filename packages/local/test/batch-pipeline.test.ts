@@ -28,9 +28,9 @@ afterAll(async () => {
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const ids = (text: string) => lines(text).map((line) => (JSON.parse(line) as { company_id: string }).company_id);
 
-/** Uploads a file under incoming/ and returns its event body and batch id. */
+/** Uploads a file to the dev tenant's folder of incoming/ and returns its event body and batch id. */
 async function drop(name: string, body: string | Buffer) {
-  const key = `incoming/${name}`;
+  const key = `incoming/dev/${name}`;
   const uploaded = await emulators.upload(key, body);
   return { key, event: objectEvent(emulators, key, uploaded), batchId: batchIdFor({ bucket: emulators.bucket, key, etag: uploaded.etag }) };
 }

@@ -97,7 +97,7 @@ describe('pnpm start: the batch pipeline beside the API', () => {
       status: 'completed',
       summary: { total: 120, successful: 120, failed: 0 },
       file: {
-        source: { bucket: batch.bucket, key: 'incoming/companies.jsonl', size: (await readFile(join(inbox.inboxDir, 'companies.jsonl'))).length },
+        source: { bucket: batch.bucket, key: 'incoming/dev/companies.jsonl', size: (await readFile(join(inbox.inboxDir, 'companies.jsonl'))).length },
         results_key: `results/${run.batch_id}.jsonl`,
         errors_key: `errors/${run.batch_id}.jsonl`,
         chunk_count: 1,

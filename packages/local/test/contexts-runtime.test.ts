@@ -137,7 +137,7 @@ describe('context lifecycle on the local runtime', () => {
     const s3 = s3Client(runtime.batch.fauxqs.endpoint);
     const documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: runtime.dynamoDb.endpoint });
     try {
-      const key = 'incoming/repeats.jsonl';
+      const key = 'incoming/dev/repeats.jsonl';
       const body = Array.from({ length: 30 }, () => JSON.stringify(company('repeat-co'))).join('\n');
       const uploaded = await new Upload({ client: s3, params: { Bucket: runtime.batch.bucket, Key: key, Body: body } }).done();
       const batchId = batchIdFor({ bucket: runtime.batch.bucket, key, etag: uploaded.ETag! });

@@ -1,5 +1,5 @@
 import { createScorer, validateCompany } from '@echo-ridge/engine';
-import { createBatchRunStore, createDocumentClient, createStore, type BatchRun, type BatchRunStore, type Store } from '@echo-ridge/store';
+import { createBatchRunStore, createDocumentClient, createStore, DEV_TENANT, type BatchRun, type BatchRunStore, type TenantStore } from '@echo-ridge/store';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { company } from '@echo-ridge/score-api/test/company-record';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
@@ -16,7 +16,8 @@ const scorer = createScorer();
 const noSample = { distinct: () => () => null };
 
 let dynamoDb: DynamoDbLocal;
-let store: Store;
+/** The dev tenant's view: the uploads below lie in its folder of incoming/. */
+let store: TenantStore;
 let runs: BatchRunStore;
 let clock = Date.parse('2026-04-01T08:00:00.000Z');
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = LOCAL_AWS.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_AWS.credentials.secretAccessKey;
   const options = { client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint }), tableName: TABLE, retentionDays: 1, now: () => new Date((clock += 1_000)) };
-  store = createStore(options);
+  store = createStore(options).tenant(DEV_TENANT);
   runs = createBatchRunStore(options);
 });
 
@@ -42,6 +43,7 @@ const scored = (id: string) => {
 const upload = (batchId: string, key: string, sequencer: string | undefined) =>
   runs.create({
     batch_id: batchId,
+    tenant: DEV_TENANT,
     source: { bucket: BUCKET, key, etag: batchId, size: 100, ...(sequencer !== undefined && { sequencer }) },
     chunks: [{ index: 0, start: 0, end: 100 }],
     context_version: 'bundled',
@@ -64,9 +66,9 @@ const latestBatch = async (id: string) => (await store.latestScore(id))?.batch_i
 describe('the latest score of a company scored from uploads of one key', () => {
   it('comes from the newest upload when the events arrive newest first, sequencers of different lengths compared as numbers', async () => {
     // "1000" is newer than "FFF": compared as strings without padding it would be older.
-    const newer = await upload('newest-first-2', 'incoming/same.jsonl', '1000');
+    const newer = await upload('newest-first-2', 'incoming/dev/same.jsonl', '1000');
     await expect(writeChunk(newer, { 1: 'nf-a', 2: 'nf-b' })).resolves.toEqual({ superseded: 0 });
-    const older = await upload('newest-first-1', 'incoming/same.jsonl', 'FFF');
+    const older = await upload('newest-first-1', 'incoming/dev/same.jsonl', 'FFF');
     expect(older.created_at > newer.created_at).toBe(true);
     await expect(writeChunk(older, { 1: 'nf-a', 2: 'nf-b', 3: 'nf-c' })).resolves.toEqual({ superseded: 2 });
 
@@ -80,13 +82,13 @@ describe('the latest score of a company scored from uploads of one key', () => {
   });
 
   it('comes from the newest upload when the events arrive oldest first', async () => {
-    await writeChunk(await upload('oldest-first-1', 'incoming/in-order.jsonl', '0055AED6DCD90281E5'), { 1: 'of-a' });
-    await expect(writeChunk(await upload('oldest-first-2', 'incoming/in-order.jsonl', '0055AED6DCD90281E6'), { 1: 'of-a' })).resolves.toEqual({ superseded: 0 });
+    await writeChunk(await upload('oldest-first-1', 'incoming/dev/in-order.jsonl', '0055AED6DCD90281E5'), { 1: 'of-a' });
+    await expect(writeChunk(await upload('oldest-first-2', 'incoming/dev/in-order.jsonl', '0055AED6DCD90281E6'), { 1: 'of-a' })).resolves.toEqual({ superseded: 0 });
     await expect(latestBatch('of-a')).resolves.toBe('oldest-first-2');
   });
 
   it("is a company's last line in the upload, whatever order the chunks finish in, and again after a chunk is scored twice", async () => {
-    const run = await upload('twice-in-file', 'incoming/twice.jsonl', '0A');
+    const run = await upload('twice-in-file', 'incoming/dev/twice.jsonl', '0A');
     await writeChunk(run, { 900: 'tw-a' });
     await expect(writeChunk(run, { 5: 'tw-a' })).resolves.toEqual({ superseded: 1 });
     await expect(writeChunk(run, { 900: 'tw-a' })).resolves.toEqual({ superseded: 0 });
@@ -95,20 +97,20 @@ describe('the latest score of a company scored from uploads of one key', () => {
   });
 
   it('moves to a later upload of another key, or a score from the API, and back from the API to any upload', async () => {
-    await writeChunk(await upload('key-one', 'incoming/one.jsonl', 'FFFF'), { 1: 'mix-a' });
-    await writeChunk(await upload('key-two', 'incoming/two.jsonl', '01'), { 1: 'mix-a' });
+    await writeChunk(await upload('key-one', 'incoming/dev/one.jsonl', 'FFFF'), { 1: 'mix-a' });
+    await writeChunk(await upload('key-two', 'incoming/dev/two.jsonl', '01'), { 1: 'mix-a' });
     await expect(latestBatch('mix-a')).resolves.toBe('key-two');
 
     const api = await store.saveScore(scored('mix-a').payload);
     await expect(store.latestScore('mix-a')).resolves.toEqual(api);
 
-    await writeChunk(await upload('key-one-older', 'incoming/one.jsonl', '0001'), { 1: 'mix-a' });
+    await writeChunk(await upload('key-one-older', 'incoming/dev/one.jsonl', '0001'), { 1: 'mix-a' });
     await expect(latestBatch('mix-a')).resolves.toBe('key-one-older');
   });
 
   it('counts an upload without a sequencer (a batch planned before they were kept) as older than any with one', async () => {
-    await writeChunk(await upload('with-sequencer', 'incoming/legacy.jsonl', '01'), { 1: 'legacy-a' });
-    await expect(writeChunk(await upload('without-sequencer', 'incoming/legacy.jsonl', undefined), { 1: 'legacy-a' })).resolves.toEqual({ superseded: 1 });
+    await writeChunk(await upload('with-sequencer', 'incoming/dev/legacy.jsonl', '01'), { 1: 'legacy-a' });
+    await expect(writeChunk(await upload('without-sequencer', 'incoming/dev/legacy.jsonl', undefined), { 1: 'legacy-a' })).resolves.toEqual({ superseded: 1 });
     await expect(latestBatch('legacy-a')).resolves.toBe('with-sequencer');
   });
 });

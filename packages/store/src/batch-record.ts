@@ -5,11 +5,12 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /**
  * What `GET /batches/{batch_id}` reports; counts reconcile: total = successful + failed. A batch of a
- * file dropped in the bucket is queued until its first chunk starts, and has the file's fields.
+ * file dropped in the bucket is queued until its first chunk starts, and has the file's fields; one
+ * made by `POST /batches` is awaiting_upload until its file arrives.
  */
 export const BatchRecordSchema = v.object({
   batch_id: v.string(),
-  status: v.picklist(['queued', 'running', 'completed', 'failed']),
+  status: v.picklist(['awaiting_upload', 'queued', 'running', 'completed', 'failed']),
   total: count,
   successful: count,
   failed: count,

@@ -5,7 +5,6 @@ import { pointLatestFromUpload, type BatchLatest } from './latest-scores.js';
 import type { Sampler } from './reservoir.js';
 import { claimChunk, completeBatchRun, createBatchRun, failBatchRun, finishChunk, getBatchRun, releaseChunk, type BatchRun, type ChunkCounts, type Lease, type NewBatchRun } from './batch-runs.js';
 import { createTableContext, type StoreOptions } from './store.js';
-import { DEV_TENANT } from './tenant.js';
 
 /**
  * Writes the scores of one chunk: items are grouped 25 to a BatchWriteItem call, several calls in
@@ -41,7 +40,7 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
       const upload = { source: `${run.source.bucket}/${run.source.key}`, sequencer: run.source.sequencer ?? NO_SEQUENCER };
       return {
         async add(member, payload, company) {
-          const item = fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, member, payload });
+          const item = fileBatchScoreItem(table, { tenant: run.tenant, batchId: run.batch_id, storedAt: run.created_at, member, payload });
           await writer.add(item);
           latest.set(payload.company_id, { companyId: payload.company_id, member, scoreSortKey: item.sk as string });
           // A sampled input rides in the BatchWriteItem calls of the scores: no call of its own.
@@ -50,7 +49,7 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
         },
         async flush() {
           await writer.flush();
-          return pointLatestFromUpload(table, DEV_TENANT, upload, [...latest.values()]);
+          return pointLatestFromUpload(table, run.tenant, upload, [...latest.values()]);
         },
       };
     },

@@ -4,7 +4,8 @@ import * as v from 'valibot';
 import { BatchRecordSchema } from './batch-record.js';
 import { tableCall } from './retry.js';
 import { FileBatchFields, type BatchSource } from './file-batches.js';
-import { batchKey, COUNTERS_KEY } from './keys.js';
+import { batchKey, COUNTERS_KEY, tenantCountersKey } from './keys.js';
+import type { TenantId } from './tenant.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
 
@@ -18,7 +19,7 @@ import type { TableContext } from './table-context.js';
  * Invariant: `total = successful + failed` is the sum of the counts of the chunks in `finished_chunks`,
  * each added exactly once; `chunks_done` is the size of that set; a batch is `completed` only when
  * every chunk is finished and its final objects were joined, and its scores are in `companies_scored`
- * exactly once, from that completion; a `failed` batch never changes again.
+ * (the service's and its tenant's) exactly once, from that completion; a `failed` batch never changes again.
  *
  * Transitions (each a conditional write; a refused one changes nothing):
  * - create: none → `queued` (or straight to `failed` for a file that is not UTF-8 text); the first
@@ -59,6 +60,7 @@ export type BatchRun = v.InferOutput<typeof BatchRunSchema>;
 
 export interface NewBatchRun {
   batch_id: string;
+  tenant: TenantId;
   source: BatchSource;
   chunks: Chunk[];
   context_version: string;
@@ -104,6 +106,7 @@ export async function createBatchRun(table: TableContext, draft: NewBatchRun): P
     failed: 0,
     created_at: createdAt,
     completed_at: failed ? createdAt : null,
+    tenant: draft.tenant,
     source: draft.source,
     results_key: draft.results_key,
     errors_key: draft.errors_key,
@@ -286,14 +289,9 @@ export async function completeBatchRun(table: TableContext, run: BatchRun): Prom
                 },
               },
             },
-            {
-              Update: {
-                TableName: table.tableName,
-                Key: COUNTERS_KEY,
-                UpdateExpression: 'ADD companies_scored :scored',
-                ExpressionAttributeValues: { ':scored': run.successful },
-              },
-            },
+            ...[COUNTERS_KEY, tenantCountersKey(run.tenant)].map((Key) => ({
+              Update: { TableName: table.tableName, Key, UpdateExpression: 'ADD companies_scored :scored', ExpressionAttributeValues: { ':scored': run.successful } },
+            })),
           ],
         }),
       ),

@@ -1,9 +1,10 @@
 import type { ScorePayload } from '@echo-ridge/engine';
 import { scoreItem } from './scores.js';
-import { DEV_TENANT } from './tenant.js';
+import type { TenantId } from './tenant.js';
 import type { TableContext } from './table-context.js';
 
 export interface FileBatchScore {
+  tenant: TenantId;
   batchId: string;
   /** The batch's creation time: every score of the batch is stored "at" it, so a rewrite lands on the same key. */
   storedAt: string;
@@ -21,9 +22,8 @@ export interface FileBatchScore {
  * `GET /scores/{company_id}` and the batch listing). Its key depends only on batch, member number and
  * company, so scoring a line again after a crash replaces the item instead of adding a second one.
  */
-export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { batchId, storedAt, member, payload }: FileBatchScore): Record<string, unknown> {
-  // File batches belong to the dev tenant until batches are partitioned by tenant.
-  return scoreItem(table, DEV_TENANT, {
+export function fileBatchScoreItem(table: Pick<TableContext, 'expiresAt'>, { tenant, batchId, storedAt, member, payload }: FileBatchScore): Record<string, unknown> {
+  return scoreItem(table, tenant, {
     score_id: `${batchId}-${member}`,
     company_id: payload.company_id,
     stored_at: storedAt,

@@ -5,7 +5,7 @@ import { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
 import { batchKey, tenantBatchKey } from './keys.js';
-import { DEV_TENANT, type TenantId } from './tenant.js';
+import type { TenantId } from './tenant.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
 
@@ -28,12 +28,19 @@ async function readRecord(table: TableContext, key: { pk: string; sk: string }):
 }
 
 /**
- * A tenant's batch record: one it sent through the API, or, for the dev tenant, a file batch (files
- * are not partitioned by tenant yet, and the local inbox belongs to the dev tenant). Another tenant's
- * batch is simply not found.
+ * A tenant's batch record: one it sent through the API, or a file batch of a file in its folder of
+ * incoming/ (whose record, with the chunk leases, lives under the batch alone: batch-runs.ts). Until
+ * the file of a `POST /batches` upload arrives, the record that call left stands in for it. Another
+ * tenant's batch is simply not found.
  */
 export async function getBatch(table: TableContext, tenant: TenantId, batchId: string): Promise<BatchRecord | undefined> {
   const own = await readRecord(table, tenantBatchKey(tenant, batchId));
-  if (own || tenant !== DEV_TENANT) return own;
-  return readRecord(table, batchKey(batchId));
+  if (own && own.status !== 'awaiting_upload') return own;
+  const file = await readRecord(table, batchKey(batchId));
+  return file?.tenant === tenant ? file : own;
+}
+
+/** The record of a batch whose file a `POST /batches` URL is yet to receive. */
+export function awaitingUpload(batchId: string, createdAt: string): BatchRecord {
+  return { batch_id: batchId, status: 'awaiting_upload', total: 0, successful: 0, failed: 0, created_at: createdAt, completed_at: null };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { TenantIdSchema } from './tenant.js';
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
@@ -19,6 +20,8 @@ export type BatchSource = v.InferOutput<typeof BatchSourceSchema>;
  * counts the file's non-blank lines and `successful` the scored ones: lines = scored + failed.
  */
 export const FileBatchFields = {
+  /** The tenant whose folder of incoming/ the file was put in: its scores and record are that tenant's. */
+  tenant: TenantIdSchema,
   source: BatchSourceSchema,
   results_key: v.string(),
   errors_key: v.string(),

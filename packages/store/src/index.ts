@@ -16,6 +16,8 @@ export * from './file-batches.js';
 export * from './objects.js';
 export * from './in-parallel.js';
 export * from './latest-scores.js';
+export * from './batch-inputs.js';
+export * from './presigned-urls.js';
 export * from './object-join.js';
 export * from './contexts.js';
 export * from './context-source.js';

@@ -25,11 +25,11 @@ function changedOrRethrow(error: unknown, what: string): never {
   throw error;
 }
 
-/** Size and identity of the object's current version, or of the given version. */
-export async function headObject(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<ObjectVersion & { size: number }> {
+/** Size, identity and user metadata (`x-amz-meta-*`, names in lower case) of the object's current version, or of the given version. */
+export async function headObject(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<ObjectVersion & { size: number; metadata: Record<string, string> }> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-    return { bucket, key, etag: unquote(head.ETag ?? ''), versionId: head.VersionId ?? versionId, size: head.ContentLength ?? 0 };
+    return { bucket, key, etag: unquote(head.ETag ?? ''), versionId: head.VersionId ?? versionId, size: head.ContentLength ?? 0, metadata: head.Metadata ?? {} };
   } catch (error) {
     return changedOrRethrow(error, `s3://${bucket}/${key}`);
   }

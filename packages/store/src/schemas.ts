@@ -6,5 +6,6 @@ export { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 export { ContextVersionSchema } from './context-version.js';
 export { MAX_PAGE_SIZE } from './cursor.js';
 export { BatchSourceSchema, FileBatchSchema, type BatchSource, type FileBatch } from './file-batches.js';
+export { BatchNameSchema } from './batch-inputs.js';
 export { DEV_TENANT, TenantIdSchema, type TenantId } from './tenant.js';
 export { API_KEY_PREFIX, TENANT_PREFIX } from './keys.js';

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScorePayload } from '@echo-ridge/engine';
 import type { BatchRecord } from './batch-record.js';
-import { getBatch, putBatch } from './batches.js';
+import { awaitingUpload, getBatch, putBatch } from './batches.js';
 import { addCompaniesScored, companiesScored } from './counters.js';
 import type { PageRequest } from './cursor.js';
 import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, type BatchMember } from './scores.js';
@@ -46,6 +46,8 @@ function tenantStore(table: TableContext, tenant: TenantId) {
     latestScore: (companyId: string) => latestScore(table, tenant, companyId),
     scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, tenant, companyId, page),
     putBatch: (record: BatchRecord) => putBatch(table, tenant, record),
+    /** Records a batch whose file is yet to be uploaded (`POST /batches`). */
+    awaitUpload: (batchId: string) => putBatch(table, tenant, awaitingUpload(batchId, table.now().toISOString())),
     getBatch: (batchId: string) => getBatch(table, tenant, batchId),
     batchScores: (batchId: string, page: PageRequest) => batchScores(table, tenant, batchId, page),
     /** The companies this tenant scored through the API. */

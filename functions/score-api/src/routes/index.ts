@@ -1,6 +1,7 @@
 import { OPERATIONS, type OperationId } from '@echo-ridge/contract';
 import type { Route, RouteRequest } from '../router.js';
 import type { Service, Setup, TenantService } from '../service.js';
+import { createBatchUpload } from './batch-uploads.js';
 import { readBatch } from './batches.js';
 import { checkHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
@@ -33,6 +34,7 @@ const HANDLERS: Record<OperationId, Route['handle']> = {
   scoreBatch: (request, setup) => scoreBatch(request, tenantService(setup, request)),
   scoreHybrid: (request, setup) => scoreHybrid(request, service(setup)),
   getScores: (request, setup) => readScores(request, tenantService(setup, request)),
+  createBatchUpload: (request, setup) => createBatchUpload(request, tenantService(setup, request)),
   getBatch: (request, setup) => readBatch(request, tenantService(setup, request)),
   getStats: (request, setup) => readStats(tenantService(setup, request)),
   getHealth: (_, setup) => checkHealth(setup),

@@ -7,6 +7,8 @@ import {
   BatchRecordResponseSchema,
   BatchRequestSchema,
   BatchResponseSchema,
+  BatchUploadRequestSchema,
+  BatchUploadResponseSchema,
   ErrorBodySchema,
   HealthResponseSchema,
   HistoryResponseSchema,
@@ -21,7 +23,7 @@ import {
 export const COMPONENT_SCHEMAS_REF = '#/components/schemas/';
 
 /** Request bodies, as a client sends them (before defaults are applied). */
-const REQUEST_COMPONENTS = { Company: CompanySchema, BatchRequest: BatchRequestSchema, HybridRequest: HybridRequestSchema };
+const REQUEST_COMPONENTS = { Company: CompanySchema, BatchRequest: BatchRequestSchema, HybridRequest: HybridRequestSchema, BatchUploadRequest: BatchUploadRequestSchema };
 
 /** Response bodies and the parts several of them share. Company is here too, as the hybrid answer echoes it. */
 const RESPONSE_COMPONENTS = {
@@ -37,6 +39,7 @@ const RESPONSE_COMPONENTS = {
   ScoresResponse: ScoresResponseSchema,
   FileBatch: FileBatchSchema,
   BatchRecordResponse: BatchRecordResponseSchema,
+  BatchUploadResponse: BatchUploadResponseSchema,
   StatsResponse: StatsResponseSchema,
   HealthResponse: HealthResponseSchema,
   OpenApiDocument: OpenApiDocumentSchema,

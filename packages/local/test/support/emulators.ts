@@ -32,7 +32,8 @@ export interface BatchEmulators {
   upload(key: string, body: string | Buffer | Iterable<string>): Promise<{ etag: string; size: number }>;
   readText(key: string): Promise<string>;
   /** Items of a batch in the table's batch index. */
-  countBatchItems(batchId: string): Promise<number>;
+  /** The batch's members indexed under the tenant's gsi1 key (the dev tenant's unless told). */
+  countBatchItems(batchId: string, tenant?: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +84,7 @@ export async function startBatchEmulators(): Promise<BatchEmulators> {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return object.Body!.transformToString('utf8');
     },
-    countBatchItems: (batchId) => countBatchItems(documents, TABLE_NAME, batchId),
+    countBatchItems: (batchId, tenant) => countBatchItems(documents, TABLE_NAME, batchId, tenant),
     async stop() {
       s3.destroy();
       documents.destroy();
