@@ -228,6 +228,31 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     expect(timeless(await emulators.readText(wholeRun!.results_key))).toBe(timeless(await emulators.readText(run!.results_key)));
   });
 
+  it('makes the newest upload of a key the latest score of its companies when the events arrive newest first', async () => {
+    const key = 'incoming/uploaded-twice.jsonl';
+    const body = [...companyLines(20, 'twice-uploaded')].join('');
+    // Two versions of the key, as a versioned bucket announces them. fauxqs keeps no versions, so both
+    // batches read the bytes it holds; what differs, and is checked, is which upload S3 says is newer.
+    const uploaded = await emulators.upload(key, body);
+    const announce = (versionId: string, sequencer: string) => {
+      const event = JSON.parse(objectEvent(emulators, key, { ...uploaded, sequencer })) as { Records: [{ s3: { object: Record<string, unknown> } }] };
+      event.Records[0].s3.object.versionId = versionId;
+      return { body: JSON.stringify(event), batchId: batchIdFor({ bucket: emulators.bucket, key, etag: uploaded.etag, versionId }) };
+    };
+    const older = announce('version-1', '0055AED6DCD90281E5');
+    const newer = announce('version-2', '0055AED6DCD90281F0');
+
+    for (const upload of [newer, older]) await expect(invoke(batchHandler(emulators), sqsEvent(emulators, [{ body: upload.body }]))).resolves.toEqual({ batchItemFailures: [] });
+
+    await expect(emulators.runs.get(older.batchId)).resolves.toMatchObject({ status: 'completed', successful: 20 });
+    const store = createStore({ client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint }), tableName: emulators.tableName, retentionDays: 1 });
+    for (const id of ['twice-uploaded-0', 'twice-uploaded-19']) {
+      await expect(store.latestScore(id)).resolves.toMatchObject({ batch_id: newer.batchId });
+      const history = await store.scoreHistory(id, { limit: 5 });
+      expect(history.items.map((score) => score.batch_id)).toEqual([older.batchId, newer.batchId]);
+    }
+  });
+
   it('plans a large object with one small ranged read per chunk edge, not a read of the object', async () => {
     const lineCount = 24_000;
     const { key, event } = await drop('edges.jsonl', [...companyLines(lineCount, 'edge')].join(''));
