@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { batchIdFor, parseBatchMessage } from '@echo-ridge/batch';
@@ -124,6 +124,23 @@ async function messagesIn(queueUrl: string): Promise<number> {
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
+/**
+ * Waits as `until` does, but fails at once when a message reaches the dead-letter queue (a batch that
+ * waits for it would wait for good), naming the message and where its batch stands.
+ */
+async function untilNoneParked<T>(check: () => Promise<T | undefined>, runs: { get(batchId: string): Promise<BatchRun | undefined> }): Promise<T> {
+  return until(async () => {
+    if ((await messagesIn(batch.resources.deadLetterQueueUrl)) > 0) {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: batch.resources.deadLetterQueueUrl, WaitTimeSeconds: 1 }));
+      const parked = Messages?.[0]?.Body ?? '';
+      const batchId = parked && batchOf({ Records: [{ body: parked }] });
+      const run = batchId ? await runs.get(batchId) : undefined;
+      throw new Error(`a message reached the dead-letter queue: ${parked}; its batch: ${JSON.stringify(run && { status: run.status, chunks_done: run.chunks_done, leases: run.leases })}`);
+    }
+    return check();
+  });
+}
+
 async function keysUnder(prefix: string): Promise<string[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: batch.bucket, Prefix: prefix }));
   return (listed.Contents ?? []).map((object) => object.Key!);
@@ -228,12 +245,12 @@ describe('the batch pipeline killed at each step, then redelivered', () => {
     }
     // Every batch ends, then every message still out (a redelivery waiting out its lease) is done.
     for (const batchId of batchIds.values()) {
-      await until(async () => {
+      await untilNoneParked(async () => {
         const record = await runs.get(batchId);
         return record?.status === 'completed' || record?.status === 'failed' ? true : undefined;
-      });
+      }, runs);
     }
-    await until(async () => ((await messagesIn(batch.resources.queueUrl)) === 0 ? true : undefined));
+    await untilNoneParked(async () => ((await messagesIn(batch.resources.queueUrl)) === 0 ? true : undefined), runs);
     for (const [name, batchId] of batchIds) {
       const run = (await runs.get(batchId))!;
       outcomes.set(name, {
