@@ -31,7 +31,7 @@ try {
   const upload = (batchId: string, sequencer: string) =>
     runs.create({
       batch_id: batchId,
-      source: { bucket: 'data', key: 'incoming/bench.jsonl', etag: batchId, size: 1, sequencer },
+      source: { bucket: 'data', key: 'incoming/dev/bench.jsonl', etag: batchId, size: 1, sequencer },
       chunks: [{ index: 0, start: 0, end: 1 }],
       context_version: 'bundled',
       results_key: `results/${batchId}.jsonl`,

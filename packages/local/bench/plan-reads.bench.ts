@@ -16,7 +16,7 @@ import { useEmulatorCredentials } from '../test/support/emulators.js';
 
 const SIZE = Number(process.env.PLAN_BENCH_BYTES ?? 2 * 1024 ** 3);
 const BUCKET = 'plan-bench';
-const KEY = 'incoming/large.jsonl';
+const KEY = 'incoming/dev/large.jsonl';
 const MiB = 1024 ** 2;
 
 /** Example company lines, one malformed in a thousand, until `size` bytes (the last line cut short). */

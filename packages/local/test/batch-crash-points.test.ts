@@ -218,7 +218,7 @@ describe('the batch pipeline killed at each step, then redelivered', () => {
     const store = createStore({ client: documents, tableName: TABLE_NAME, retentionDays: 1 });
     const countedBefore = await store.companiesScored();
     const names = ['baseline', ...CRASH_POINTS.map((point) => point.name), EVERY_FAULT];
-    const batchIds = new Map(names.map((name, i) => [name, batchIdFor({ bucket: batch.bucket, key: `incoming/run-${i}.jsonl`, etag })]));
+    const batchIds = new Map(names.map((name, i) => [name, batchIdFor({ bucket: batch.bucket, key: `incoming/dev/run-${i}.jsonl`, etag })]));
     for (const point of CRASH_POINTS) {
       const batchId = batchIds.get(point.name)!;
       const crash = crashOnce(point.at(batchId), point.when);
@@ -240,7 +240,7 @@ describe('the batch pipeline killed at each step, then redelivered', () => {
       },
     });
     for (const i of names.keys()) {
-      const uploaded = await s3.send(new PutObjectCommand({ Bucket: batch.bucket, Key: `incoming/run-${i}.jsonl`, Body: body }));
+      const uploaded = await s3.send(new PutObjectCommand({ Bucket: batch.bucket, Key: `incoming/dev/run-${i}.jsonl`, Body: body }));
       expect(uploaded.ETag).toBe(`"${etag}"`);
     }
     // Every batch ends, then every message still out (a redelivery waiting out its lease) is done.

@@ -229,7 +229,7 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
   });
 
   it('makes the newest upload of a key the latest score of its companies when the events arrive newest first', async () => {
-    const key = 'incoming/uploaded-twice.jsonl';
+    const key = 'incoming/dev/uploaded-twice.jsonl';
     const body = [...companyLines(20, 'twice-uploaded')].join('');
     // Two versions of the key, as a versioned bucket announces them. fauxqs keeps no versions, so both
     // batches read the bytes it holds; what differs, and is checked, is which upload S3 says is newer.
