@@ -5,7 +5,7 @@
  * upload of the same key whose pointer writes are all refused. It prints figures; it asserts nothing.
  */
 import { createScorer, validateCompany } from '@echo-ridge/engine';
-import { createBatchRunStore, createBatchWriter, createDocumentClient, fileBatchScoreItem, type BatchRun } from '@echo-ridge/store';
+import { createBatchRunStore, createBatchWriter, createDocumentClient, DEV_TENANT, fileBatchScoreItem, type BatchRun } from '@echo-ridge/store';
 import { LOCAL_AWS, startDynamoDbLocal } from '../src/dynamodb-local.js';
 import { ensureScoreTable } from '../src/score-table.js';
 import { EXAMPLE_LINES, companyLine } from '../test/support/companies.js';
@@ -31,6 +31,7 @@ try {
   const upload = (batchId: string, sequencer: string) =>
     runs.create({
       batch_id: batchId,
+      tenant: DEV_TENANT,
       source: { bucket: 'data', key: 'incoming/dev/bench.jsonl', etag: batchId, size: 1, sequencer },
       chunks: [{ index: 0, start: 0, end: 1 }],
       context_version: 'bundled',
@@ -48,7 +49,7 @@ try {
 
   const scoresOnly = async (run: BatchRun) => {
     const writer = createBatchWriter(options);
-    for (const [i, { payload }] of lines.entries()) await writer.add(fileBatchScoreItem(table, { batchId: run.batch_id, storedAt: run.created_at, member: i + 1, payload }));
+    for (const [i, { payload }] of lines.entries()) await writer.add(fileBatchScoreItem(table, { tenant: run.tenant, batchId: run.batch_id, storedAt: run.created_at, member: i + 1, payload }));
     await writer.flush();
   };
   const withPointers = async (run: BatchRun) => {
