@@ -245,7 +245,7 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     for (const upload of [newer, older]) await expect(invoke(batchHandler(emulators), sqsEvent(emulators, [{ body: upload.body }]))).resolves.toEqual({ batchItemFailures: [] });
 
     await expect(emulators.runs.get(older.batchId)).resolves.toMatchObject({ status: 'completed', successful: 20 });
-    const store = createStore({ client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint }), tableName: emulators.tableName, retentionDays: 1 });
+    const store = createStore({ client: createDocumentClient({ region: LOCAL_AWS.region, endpoint: emulators.dynamoDb.endpoint }), tableName: emulators.tableName, retentionDays: 1 }).tenant(DEV_TENANT);
     for (const id of ['twice-uploaded-0', 'twice-uploaded-19']) {
       await expect(store.latestScore(id)).resolves.toMatchObject({ batch_id: newer.batchId });
       const history = await store.scoreHistory(id, { limit: 5 });
