@@ -183,7 +183,7 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     });
   });
 
-  it('grants score-api only tenant data, the reservoir and reads of contexts, counters and file batches, plus the stored context objects', () => {
+  it('grants score-api only tenant data, the reservoir, deletes of idempotency records and reads of contexts, counters and file batches, plus the stored context objects', () => {
     const { props } = serviceFunction(template, stage, 'score-api');
     const statements = grantStatements(template, props);
     const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
@@ -200,6 +200,12 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
         Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [table, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'SAMPLE#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:DeleteItem',
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } },
       },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/contexts/*']] } },
     ]);

@@ -7,4 +7,4 @@ export { ContextVersionSchema } from './context-version.js';
 export { MAX_PAGE_SIZE } from './cursor.js';
 export { BatchSourceSchema, FileBatchSchema, type BatchSource, type FileBatch } from './file-batches.js';
 export { DEV_TENANT, TenantIdSchema, type TenantId } from './tenant.js';
-export { API_KEY_PREFIX, TENANT_PREFIX } from './keys.js';
+export { API_KEY_PREFIX, IDEMPOTENCY_SUFFIX, TENANT_PREFIX } from './keys.js';
