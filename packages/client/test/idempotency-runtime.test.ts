@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FORWARD, startFaultProxy, startRuntime, type ApiKey, type FaultProxy, type FaultProxyOptions, type Runtime } from '@echo-ridge/local';
-import { ApiError, EchoRidgeClient, type BatchResponse, type Company } from '../src/index.js';
+import { ApiError, EchoRidgeClient, type BatchResponse } from '../src/index.js';
+import { companies } from './support/companies.js';
 
 /**
  * Idempotent writes the way they fail. The score function's DynamoDB calls go through a fault proxy
@@ -16,12 +17,6 @@ const ACME: ApiKey = { name: 'acme-idem', tenant: 'acme', value: 'er_test_idem_a
 const GLOBEX: ApiKey = { name: 'globex-idem', tenant: 'globex', value: 'er_test_idem_globex_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
 
 type AwsRequest = Parameters<FaultProxyOptions['judge']>[0];
-
-const examples = (await readFile(new URL('../../../examples/companies.jsonl', import.meta.url), 'utf8'))
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Company);
-const companies = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => ({ ...examples[i % examples.length]!, company_id: `${prefix}-${i}` }));
 
 let dir: string;
 let runtime: Runtime;
