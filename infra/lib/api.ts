@@ -18,7 +18,7 @@ import { Alias } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnSamplingRule } from 'aws-cdk-lib/aws-xray';
 import { PUBLIC_ROUTE_THROTTLE, USAGE_TIERS } from '@echo-ridge/contract';
-import { API_KEY_PREFIX, TENANT_PREFIX } from '@echo-ridge/store/schemas';
+import { API_KEY_PREFIX, IDEMPOTENCY_SUFFIX, TENANT_PREFIX } from '@echo-ridge/store/schemas';
 import { Construct } from 'constructs';
 import { companyRequestSchema } from './company-model.js';
 import { RUNBOOK } from './runbook.js';
@@ -45,11 +45,16 @@ export const AUTHORIZER_CACHE_TTL = Duration.seconds(60);
  * The items the internet-facing function may reach (`dynamodb:LeadingKeys`): it writes only tenant
  * data and the scoring reservoir; it reads those, the context pointer and versions, the service
  * counters (/healthz) and file batch records, which are the dev tenant's until batches are partitioned
- * by tenant. It never writes a batch record, a lease, a context or an API key record.
+ * by tenant. It never writes a batch record, a lease, a context or an API key record. It deletes only
+ * in tenants' idempotency partitions (`TENANT#<tenant>#IDEMPOTENCY`), where Powertools removes the
+ * record of a request that failed so that it can be sent again. (`*` also matches `#`, so the pattern
+ * would also match a company partition whose id ends in `#IDEMPOTENCY`; the function deletes nothing
+ * but idempotency records, and a narrower condition than LeadingKeys does not exist.)
  */
 export const API_TABLE_ACCESS = {
   read: [`${TENANT_PREFIX}*`, 'CONTEXT', 'STATS', 'BATCH#*'],
   write: [`${TENANT_PREFIX}*`, 'SAMPLE#*'],
+  delete: [`${TENANT_PREFIX}*#${IDEMPOTENCY_SUFFIX}`],
 } as const;
 
 /** The authorizer reads API key records and nothing else. */

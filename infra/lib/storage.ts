@@ -124,11 +124,12 @@ export class Storage extends Construct {
   }
 
   /**
-   * Lets `grantee` read (GetItem, Query) and write (PutItem, UpdateItem, BatchWriteItem) only the items
-   * whose partition key matches one of the patterns (`dynamodb:LeadingKeys`), and delete nothing. The
-   * gsi1 keys of tenant items carry the same prefix as their partition keys, so index queries stay in bounds too.
+   * Lets `grantee` read (GetItem, Query), write (PutItem, UpdateItem, BatchWriteItem) and delete
+   * (DeleteItem) only the items whose partition key matches one of the patterns of each kind
+   * (`dynamodb:LeadingKeys`); no patterns, no such action. The gsi1 keys of tenant items carry the same
+   * prefix as their partition keys, so index queries stay in bounds too.
    */
-  grantTableItems(grantee: IGrantable & IConstruct, access: { read: readonly string[]; write: readonly string[] }): void {
+  grantTableItems(grantee: IGrantable & IConstruct, access: { read: readonly string[]; write: readonly string[]; delete?: readonly string[] }): void {
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(this.table)}/index/*]`,
       reason: 'Queries on gsi1 need the index ARN; the wildcard covers the indexes of this one table only, and the LeadingKeys condition bounds the items.',
@@ -140,6 +141,11 @@ export class Storage extends Construct {
     if (access.write.length > 0) {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], resources: [this.table.tableArn], conditions: leadingKeys(access.write) }),
+      );
+    }
+    if (access.delete && access.delete.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [this.table.tableArn], conditions: leadingKeys(access.delete) }),
       );
     }
   }

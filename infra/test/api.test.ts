@@ -183,7 +183,7 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
     });
   });
 
-  it('grants score-api only tenant data, the reservoir and reads of contexts, counters and file batches, plus the context objects and what its presigned URLs do: uploads to incoming/, downloads of results/ and errors/', () => {
+  it('grants score-api only tenant data, the reservoir, deletes of idempotency records and reads of contexts, counters and file batches, plus the context objects and what its presigned URLs do: uploads to incoming/, downloads of results/ and errors/', () => {
     const { props } = serviceFunction(template, stage, 'score-api');
     const statements = grantStatements(template, props);
     const table = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0] ?? '';
@@ -201,6 +201,12 @@ describe.each(STAGE_NAMES)('API (%s)', (stage) => {
         Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [table, 'Arn'] },
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*', 'SAMPLE#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:DeleteItem',
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } },
       },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('contexts/'), objects('errors/'), objects('results/')] },
       { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: objects('incoming/') },

@@ -10,7 +10,7 @@ export function createDispatch(setup: Setup) {
     const { match, requestId, tenant } = context.api;
     if (match.kind === 'not_found') throw notFound(`There is nothing at ${event.path}: see the API routes in the README.`);
     if (match.kind === 'method_not_allowed') throw methodNotAllowed(event.httpMethod, event.path, match.allow);
-    const reply = await match.route.handle({ event, params: match.params, tenant }, setup);
+    const reply = await match.route.handle({ event, params: match.params, tenant, lambdaContext: context }, setup);
     return toProxyResult(reply, requestId);
   };
 }

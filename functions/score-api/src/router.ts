@@ -1,6 +1,6 @@
 import type { Operation } from '@echo-ridge/contract';
 import type { TenantId } from '@echo-ridge/store';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Reply } from './http/reply.js';
 import type { Setup } from './service.js';
 
@@ -10,6 +10,8 @@ export interface RouteRequest {
   params: Record<string, string>;
   /** The caller's tenant on keyed routes (resolveTenant). */
   tenant?: TenantId;
+  /** The invocation's context: its deadline bounds how long an idempotent write holds its key. */
+  lambdaContext: Context;
 }
 
 /** A route of the contract with the function that answers it; `path` is also the `endpoint` that logs name. */

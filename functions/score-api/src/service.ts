@@ -1,7 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_WEIGHTS_PATH, loadWeights, WeightsError, type Weights } from '@echo-ridge/engine';
-import { createContextSource, createContextStore, createDocumentClient, createSampler, createScorerSource, createStore, type Sampler, type ScorerSource, type Store, type TenantStore } from '@echo-ridge/store';
+import { createContextSource, createContextStore, createDynamoDbClient, documentClientOf, createSampler, createScorerSource, createStore, type Sampler, type ScorerSource, type Store, type TenantStore } from '@echo-ridge/store';
 import { loadConfig, type Config, type Env } from './config.js';
+import { createIdempotencyRecords, type IdempotencyRecords } from './idempotency.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Everything a route needs, built once per cold start. */
@@ -14,6 +15,8 @@ export interface Service extends Telemetry {
   sampler: Sampler;
   /** The data bucket's client (config.BUCKET_NAME): contexts, and presigned URLs of batch files. */
   s3: S3Client;
+  /** Where the writes that accept Idempotency-Key keep their records (idempotency.ts). */
+  idempotencyRecords: IdempotencyRecords;
 }
 
 /** What a keyed route works with: the service, its store narrowed to the caller's tenant. */
@@ -42,7 +45,9 @@ export function setUp(env: Env, telemetry: Telemetry): Setup {
   if (!read.ok) return read;
   // Captured clients: every DynamoDB and S3 call is a subsegment of the request's trace.
   const { tracer } = telemetry;
-  const client = tracer.captureAWSv3Client(createDocumentClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }));
+  // The document client shares the captured client's middleware, so its calls are traced too; Powertools Idempotency takes the plain client.
+  const dynamoDb = tracer.captureAWSv3Client(createDynamoDbClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_DYNAMODB }));
+  const client = documentClientOf(dynamoDb);
   const table = { client, tableName: config.TABLE_NAME, now: () => new Date() };
   const s3 = tracer.captureAWSv3Client(new S3Client({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_S3, forcePathStyle: config.AWS_ENDPOINT_URL_S3 !== undefined }));
   const contexts = createContextSource({
@@ -59,6 +64,7 @@ export function setUp(env: Env, telemetry: Telemetry): Setup {
       store: createStore({ ...table, retentionDays: config.RETENTION_DAYS }),
       sampler: createSampler(table, config.SAMPLE_RATE),
       s3,
+      idempotencyRecords: createIdempotencyRecords(dynamoDb, config.TABLE_NAME),
     },
   };
 }

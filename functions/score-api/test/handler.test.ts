@@ -120,6 +120,21 @@ describe('when the table does not answer', () => {
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .+\.ts/);
   });
 
+  it('answers a write with Idempotency-Key with a retryable 503 too: its idempotency record cannot be put', async () => {
+    for (const path of ['/score', '/score/batch']) {
+      const body = path === '/score' ? company() : { companies: [company()] };
+      const { response } = await expectError(postJson(path, body, { 'Idempotency-Key': 'c2a1f6b0-key' }), 503, 'SERVICE_UNAVAILABLE');
+      expect(response.headers?.['retry-after']).toBe('1');
+    }
+  });
+
+  it('refuses a malformed Idempotency-Key with 400 before it reaches the table', async () => {
+    for (const key of ['', 'has space', 'x'.repeat(256), 'naïve']) {
+      const { body } = await expectError(postJson('/score', company(), { 'idempotency-key': key }), 400, 'INVALID_HEADER');
+      expect(body.error.message).toContain('Idempotency-Key');
+    }
+  });
+
   it('answers reads with 503 too', async () => {
     await expectError(apiEvent({ path: '/scores/acme-001' }), 503, 'SERVICE_UNAVAILABLE');
     await expectError(apiEvent({ path: '/stats' }), 503, 'SERVICE_UNAVAILABLE');

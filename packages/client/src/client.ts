@@ -16,6 +16,7 @@ import type {
   OpenApiDocument,
   RequestOptions,
   ScoreQuery,
+  WriteOptions,
   ScoreResponse,
   StatsResponse,
 } from './types.js';
@@ -27,7 +28,7 @@ export interface ClientOptions {
   apiKey?: string;
   /** How long one attempt waits for its answer (default 30 s; API Gateway gives up after 29 s). */
   timeoutMs?: number;
-  /** Retries of 429 and 503 (default: 4 retries, 200 ms doubling, at most 20 s). */
+  /** Retries of 409, 429 and 503 (default: 4 retries, 200 ms doubling, at most 20 s). */
   retry?: Partial<RetryPolicy>;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -56,13 +57,13 @@ export class EchoRidgeClient {
   }
 
   /** `POST /score`: scores and stores one company; with `context`, re-scores with that context and stores nothing. */
-  score(company: Company, { verbose, context, signal }: ScoreQuery & RequestOptions = {}): Promise<ScoreResponse> {
-    return this.send({ operation: OPERATIONS.scoreCompany, query: { verbose, context }, body: company, signal });
+  score(company: Company, { verbose, context, signal, idempotencyKey }: ScoreQuery & WriteOptions = {}): Promise<ScoreResponse> {
+    return this.send({ operation: OPERATIONS.scoreCompany, query: { verbose, context }, body: company, signal, idempotencyKey });
   }
 
   /** `POST /score/batch`: at most MAX_BATCH_COMPANIES companies; invalid ones come back in `errors`. */
-  scoreBatch(companies: readonly Company[], { signal }: RequestOptions = {}): Promise<BatchResponse> {
-    return this.send({ operation: OPERATIONS.scoreBatch, body: { companies }, signal });
+  scoreBatch(companies: readonly Company[], { signal, idempotencyKey }: WriteOptions = {}): Promise<BatchResponse> {
+    return this.send({ operation: OPERATIONS.scoreBatch, body: { companies }, signal, idempotencyKey });
   }
 
   /** Any number of companies through `POST /score/batch`, the outcomes in input order (score-many.ts). */

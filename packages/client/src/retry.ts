@@ -1,4 +1,4 @@
-/** How the client retries answers that say "later": 429 (throttled) and 503 (unavailable). */
+/** How the client retries answers that say "later": 409 (the same idempotent write still running), 429 (throttled) and 503 (unavailable). */
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 never retries. */
   maxRetries: number;
@@ -11,7 +11,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 200, maxDelayMs: 20_000 };
 
 /** Only these mean the request was not handled and may be sent again; any other 4xx is the caller's to fix. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([409, 429, 503]);
 
 /** `Retry-After` as milliseconds from `now`: delay-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {

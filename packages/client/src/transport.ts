@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Operation } from '@echo-ridge/contract';
+import { IDEMPOTENCY_KEY_HEADER, type Operation } from '@echo-ridge/contract';
 import { ApiConnectionError, ApiError, ApiTimeoutError } from './errors.js';
 import { parseRetryAfter, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from './retry.js';
 
@@ -20,13 +20,15 @@ export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 /** One request: a route of the contract, its path parameters, query and JSON body. */
 export interface Call {
-  operation: Pick<Operation, 'method' | 'path'>;
+  operation: Pick<Operation, 'method' | 'path' | 'idempotent'>;
   params?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   /** Statuses whose body is the answer (200 unless said otherwise); any other status throws ApiError. */
   answers?: readonly number[];
   signal?: AbortSignal | undefined;
+  /** The `Idempotency-Key` of a write the contract marks idempotent; one is made when none is given. */
+  idempotencyKey?: string | undefined;
 }
 
 /** The route's path with each `{name}` replaced by its encoded value, and the query's defined values. */
@@ -41,7 +43,7 @@ function urlOf(baseUrl: string, { operation, params = {}, query = {} }: Call): U
 export type Send = <T>(call: Call) => Promise<T>;
 
 /**
- * Sends calls with a timeout per attempt, and retries 429 and 503 after the wait `retryDelayMs` sets.
+ * Sends calls with a timeout per attempt, and retries 409, 429 and 503 after the wait `retryDelayMs` sets.
  * Nothing else is retried: another 4xx will fail again, and a request that timed out or lost its
  * connection may already have been scored and stored.
  */
@@ -52,6 +54,9 @@ export function createTransport(options: TransportOptions): Send {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.apiKey !== undefined) headers['x-api-key'] = options.apiKey;
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    // One key per logical call, sent again with each of its retries: a write retried after a 503 that
+    // came after part of it was stored is stored once (the API's idempotency).
+    if (call.operation.idempotent) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey ?? crypto.randomUUID();
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
 
     for (let retry = 0; ; retry += 1) {

@@ -45,3 +45,13 @@ export interface RequestOptions {
   /** Aborts the request, and any wait before a retry. */
   signal?: AbortSignal;
 }
+
+/** Options of the writes that accept `Idempotency-Key`. */
+export interface WriteOptions extends RequestOptions {
+  /**
+   * The call's `Idempotency-Key`, sent with each of its retries (default: a new UUID per call). Pass
+   * your own to make a call of yours idempotent across processes: the same key with the same company
+   * or companies within 24 hours gets the first answer again and stores nothing twice.
+   */
+  idempotencyKey?: string;
+}

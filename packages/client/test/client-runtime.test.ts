@@ -5,20 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildOpenApiDocument } from '@echo-ridge/contract/openapi';
 import { startRuntime, type ApiKey, type Runtime } from '@echo-ridge/local';
 import { ApiError, EchoRidgeClient, type Company } from '../src/index.js';
+import { companies } from './support/companies.js';
 
 /** The client against `pnpm start`'s runtime: every route, scoreMany over several batches, and a real 429. */
 
 const MAIN_KEY: ApiKey = { name: 'main', tenant: 'acme', value: 'er_test_client_main_0123456789', rate_limit: 1_000, burst_limit: 1_000 };
 /** One request a second: the second request in a row is throttled, with Retry-After: 1. */
 const SLOW_KEY: ApiKey = { name: 'slow', tenant: 'acme', value: 'er_test_client_slow_0123456789', rate_limit: 1, burst_limit: 1 };
-
-const examples = (await readFile(new URL('../../../examples/companies.jsonl', import.meta.url), 'utf8'))
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Company);
-
-/** `count` valid companies with ids of their own, made from the examples. */
-const companies = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => ({ ...examples[i % examples.length]!, company_id: `${prefix}-${i}` }));
 
 let dir: string;
 let runtime: Runtime;

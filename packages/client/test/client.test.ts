@@ -31,7 +31,7 @@ describe('requests', () => {
       {
         method: 'POST',
         url: new URL('http://api.test/v1/score?verbose=true'),
-        headers: { accept: 'application/json', 'x-api-key': 'er_test_key', 'content-type': 'application/json' },
+        headers: { accept: 'application/json', 'x-api-key': 'er_test_key', 'content-type': 'application/json', 'Idempotency-Key': expect.any(String) },
         body: company,
       },
     ]);
@@ -100,6 +100,36 @@ describe('errors and retries', () => {
     const { client, sent } = clientOn(() => ({ status: 502, body: '<html>Bad Gateway</html>' }));
     await expect(client.stats()).rejects.toMatchObject({ status: 502, code: 'HTTP_502', message: 'HTTP 502: <html>Bad Gateway</html>', requestId: undefined });
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('idempotency keys', () => {
+  const keysOf = (sent: { headers: Record<string, string> }[]) => sent.map((request) => request.headers['Idempotency-Key']);
+
+  it('sends one new key per write and the same key with each of its retries', async () => {
+    const { client, sent } = clientOn((_, attempt) => (attempt % 2 === 1 ? { status: 503, body: errorBody('SERVICE_UNAVAILABLE'), headers: { 'retry-after': '1' } } : ok({ batch_id: 'b', results: [], errors: [] })));
+    await client.scoreBatch([company]);
+    await client.scoreBatch([company]);
+    await client.score(company);
+    const keys = keysOf(sent);
+    expect(keys).toHaveLength(6);
+    expect(keys.every((key) => typeof key === 'string' && /^[0-9a-f-]{36}$/.test(key))).toBe(true);
+    expect([keys[0] === keys[1], keys[2] === keys[3], keys[4] === keys[5]]).toEqual([true, true, true]);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('retries a 409 (the same write still running) with its key, and sends a key of the caller as given', async () => {
+    const { client, sent, waits } = clientOn((_, attempt) => (attempt === 1 ? { status: 409, body: errorBody('IDEMPOTENCY_IN_PROGRESS'), headers: { 'retry-after': '1' } } : ok()));
+    await client.score(company, { idempotencyKey: 'order-7781' });
+    expect(keysOf(sent)).toEqual(['order-7781', 'order-7781']);
+    expect(waits).toEqual([1000 + 0.5 * 200]);
+  });
+
+  it('sends no key on reads and on writes the contract does not mark idempotent', async () => {
+    const { client, sent } = clientOn(() => ok());
+    await client.latestScore('acme-001');
+    await client.scoreHybrid({} as never);
+    expect(keysOf(sent)).toEqual([undefined, undefined]);
   });
 });
 

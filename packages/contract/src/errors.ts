@@ -4,12 +4,13 @@
  * body format as the handler.
  */
 export const ERROR_STATUSES = {
-  400: 'The body is empty or not JSON (`MALFORMED_JSON`), or a query parameter is invalid (`INVALID_PARAMETER`, each named in `issues`).',
+  400: 'The body is empty or not JSON (`MALFORMED_JSON`), a query parameter is invalid (`INVALID_PARAMETER`, each named in `issues`), or the `Idempotency-Key` header is malformed (`INVALID_HEADER`).',
   403: 'The `x-api-key` header is missing or names no key (`FORBIDDEN`).',
   404: 'The company, batch or normalization context is not stored (`NOT_FOUND`).',
+  409: 'A request with this `Idempotency-Key` is still running (`IDEMPOTENCY_IN_PROGRESS`): retry after `Retry-After` seconds to get its answer.',
   413: 'The body is larger than the route accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not sent as `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
-  422: 'The body breaks the schema (`VALIDATION_FAILED`): `issues` names every offending field.',
+  422: 'The body breaks the schema (`VALIDATION_FAILED`): `issues` names every offending field; or the `Idempotency-Key` was already used with another query or body (`IDEMPOTENCY_KEY_REUSED`).',
   429: "Too many requests for this key (`THROTTLED`), or its monthly quota is used up (`QUOTA_EXCEEDED`): retry after `Retry-After` seconds when it is given.",
   500: 'Something failed on the service side (`INTERNAL_ERROR`); the details stay in its log: quote the `request_id`.',
   502: 'The function failed to answer (`BAD_GATEWAY`).',
@@ -20,4 +21,4 @@ export const ERROR_STATUSES = {
 export type ErrorStatus = keyof typeof ERROR_STATUSES;
 
 /** Statuses whose answer says when to try again. */
-export const RETRY_AFTER_STATUSES: readonly ErrorStatus[] = [429, 503];
+export const RETRY_AFTER_STATUSES: readonly ErrorStatus[] = [409, 429, 503];

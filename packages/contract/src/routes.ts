@@ -43,6 +43,8 @@ export interface Operation {
   readonly responses: Readonly<Record<number, Answer>>;
   /** Statuses answered with the error body. */
   readonly errors: readonly ErrorStatus[];
+  /** A write that accepts `Idempotency-Key` (idempotency.ts): the handler makes it idempotent, the client sends a key. */
+  readonly idempotent?: true;
 }
 
 /** What API Gateway and any function behind it may answer to every request. */
@@ -50,6 +52,8 @@ const ANY_ROUTE: readonly ErrorStatus[] = [429, 500, 502, 504];
 const KEYED: readonly ErrorStatus[] = [403, ...ANY_ROUTE];
 /** A JSON body is checked in the order a client fixes things: size, media type, syntax, schema. */
 const JSON_BODY: readonly ErrorStatus[] = [400, 413, 415, 422];
+/** What a write with `Idempotency-Key` may answer besides (400 and 422 are among JSON_BODY's). */
+const IDEMPOTENT: readonly ErrorStatus[] = [409];
 
 /**
  * Every route of the API (design: "HTTP API"), keyed by its OpenAPI operation id. The handler binds one
@@ -66,7 +70,8 @@ export const OPERATIONS = {
     query: ScoreQuerySchema,
     body: ScoreRequestSchema,
     responses: { 200: { description: 'The scoring payload.', schema: ScoreResponseSchema } },
-    errors: [...JSON_BODY, 404, 503, ...KEYED],
+    errors: [...JSON_BODY, ...IDEMPOTENT, 404, 503, ...KEYED],
+    idempotent: true,
   },
   scoreBatch: {
     method: 'POST',
@@ -77,7 +82,8 @@ export const OPERATIONS = {
       'Scores every valid company and reports every invalid one by its index; the scores and a batch record are stored under a new `batch_id`.',
     body: BatchRequestSchema,
     responses: { 200: { description: 'The payloads and the per-company errors, each by its index in the request.', schema: BatchResponseSchema } },
-    errors: [...JSON_BODY, 503, ...KEYED],
+    errors: [...JSON_BODY, ...IDEMPOTENT, 503, ...KEYED],
+    idempotent: true,
   },
   scoreHybrid: {
     method: 'POST',

@@ -34,22 +34,31 @@ describe('the OpenAPI document', () => {
       ...Object.keys('pathParameters' in operation ? operation.pathParameters : {}).map((name) => `path:${name}`),
       ...Object.keys('query' in operation ? operation.query.entries : {}).map((name) => `query:${name}`),
       '#/components/parameters/CorrelationId',
+      // The writes that can be made idempotent take the header, and may answer 409 (a request with the key still running).
+      ...('idempotent' in operation ? ['#/components/parameters/IdempotencyKey'] : []),
     ]);
+    expect(operation.errors.includes(409)).toBe('idempotent' in operation);
     expect(described.requestBody !== undefined).toBe('body' in operation);
     expect(Object.keys(described.responses as object).map(Number).sort()).toEqual([...Object.keys(operation.responses).map(Number), ...operation.errors].sort());
   });
 
-  it('answers every error with the error body, and 429 and 503 with Retry-After', () => {
+  it('answers every error with the error body, and 409, 429 and 503 with Retry-After', () => {
     const { responses } = document.components;
     expect(Object.keys(responses)).toEqual(Object.keys(ERROR_STATUSES).map((status) => `Error${status}`));
     for (const [name, response] of Object.entries(responses)) {
       expect([name, response]).toEqual([name, expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } })]);
-      expect([name, 'headers' in response]).toEqual([name, name === 'Error429' || name === 'Error503']);
+      expect([name, 'headers' in response]).toEqual([name, ['Error409', 'Error429', 'Error503'].includes(name)]);
     }
     expect(document.components.schemas.ErrorBody).toMatchObject({
       properties: { error: { properties: { code: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array' } }, required: ['code', 'message'] } },
       required: ['error', 'request_id'],
     });
+  });
+
+  it('documents Idempotency-Key with its lifetime, the 409 and the 422 of a reused key', () => {
+    expect(document.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false, description: expect.stringContaining('24 hours') });
+    expect(document.components.responses.Error422).toMatchObject({ description: expect.stringContaining('IDEMPOTENCY_KEY_REUSED') });
+    expect(document.components.responses.Error409).toMatchObject({ description: expect.stringContaining('IDEMPOTENCY_IN_PROGRESS') });
   });
 
   it('asks for the x-api-key header everywhere but on the routes API Gateway serves without a key', () => {

@@ -4,6 +4,7 @@ export * from './batch-function.js';
 export * from './batch-runtime.js';
 export * from './dynamodb-local.js';
 export * from './fauxqs.js';
+export * from './fault-proxy.js';
 export * from './free-port.js';
 export * from './gateway.js';
 export * from './inbox.js';

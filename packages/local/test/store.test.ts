@@ -198,3 +198,35 @@ describe('API key tenants', () => {
     expect(await findApiKeyTenant(table, value)).toBeUndefined();
   });
 });
+
+describe('attempts of an idempotent write', () => {
+  it('give every attempt the first one’s id and time, so a later attempt replaces the scores instead of adding to them', async () => {
+    const first = await store.claimAttempt('scoreBatch', 'key-1', 3600);
+    const later = await store.claimAttempt('scoreBatch', 'key-1', 3600);
+    expect(later).toEqual(first);
+    const members = [0, 1].map((index) => ({ index, payload: payloadOf(`attempt-co-${index}`) }));
+    await store.saveBatchScores(first.id, members, first);
+    await store.saveBatchScores(later.id, members, later);
+    await store.putBatch({ batch_id: first.id, status: 'completed', total: 2, successful: 2, failed: 0, created_at: first.startedAt, completed_at: first.startedAt }, first);
+    await store.putBatch({ batch_id: later.id, status: 'completed', total: 2, successful: 2, failed: 0, created_at: later.startedAt, completed_at: later.startedAt }, later);
+    expect((await store.scoreHistory('attempt-co-0', { limit: 10 })).items.map((score) => score.score_id)).toEqual([`${first.id}-0`]);
+    expect((await store.batchScores(first.id, { limit: 10 })).items).toHaveLength(2);
+  });
+
+  it('count the scores once however many attempts store them', async () => {
+    const attempt = await store.claimAttempt('scoreCompany', 'key-2', 3600);
+    const before = await store.companiesScored();
+    await store.saveScore(payloadOf('counted-once-co'), attempt);
+    await store.saveScore(payloadOf('counted-once-co'), attempt);
+    expect(await store.companiesScored()).toBe(before + 1);
+    expect((await store.scoreHistory('counted-once-co', { limit: 10 })).items).toHaveLength(1);
+  });
+
+  it('are apart by tenant and by operation', async () => {
+    const acme = await store.claimAttempt('scoreCompany', 'shared', 3600);
+    const globex = await service.tenant('globex').claimAttempt('scoreCompany', 'shared', 3600);
+    const otherRoute = await store.claimAttempt('scoreBatch', 'shared', 3600);
+    expect(new Set([acme.id, globex.id, otherRoute.id]).size).toBe(3);
+    expect([acme.key.pk, globex.key.pk]).toEqual(['TENANT#acme#IDEMPOTENCY', 'TENANT#globex#IDEMPOTENCY']);
+  });
+});

@@ -8,14 +8,18 @@ import { batchKey, tenantBatchKey } from './keys.js';
 import type { TenantId } from './tenant.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
+import type { WriteAttempt } from './write-attempts.js';
 
-/** Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
-export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord): Promise<void> {
+/**
+ * Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of
+ * overwriting it. An attempt of an idempotent request (whose batch id derives from its key) writes its
+ * record again instead, replacing the one an earlier attempt of the same request wrote.
+ */
+export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt): Promise<void> {
   const item = { ...tenantBatchKey(tenant, record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
+  const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
   try {
-    await tableCall('put batch', () =>
-      table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
-    );
+    await tableCall('put batch', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ...condition })));
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`batch ${record.batch_id} already exists`);
     throw error;

@@ -8,15 +8,19 @@ export interface ClientOptions {
 }
 
 /**
- * A document client that gives up quickly: a request to a table that does not answer must end in a
- * retryable error well inside the API's time budget, never in a hang.
+ * A client that gives up quickly: a request to a table that does not answer must end in a retryable
+ * error well inside the API's time budget, never in a hang.
  */
-export function createDocumentClient({ region, endpoint }: ClientOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+export function createDynamoDbClient({ region, endpoint }: ClientOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
     ...(region && { region }),
     ...(endpoint && { endpoint }),
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
+
+/** The document client over `client`: the same configuration and middleware, so one connection pool and one trace. */
+export const documentClientOf = (client: DynamoDBClient): DynamoDBDocumentClient => DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+export const createDocumentClient = (options: ClientOptions = {}): DynamoDBDocumentClient => documentClientOf(createDynamoDbClient(options));

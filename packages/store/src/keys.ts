@@ -49,5 +49,12 @@ export const COUNTERS_KEY = { pk: 'STATS', sk: 'COUNTERS' } as const;
 /** A tenant's counters: what its GET /stats shows. */
 export const tenantCountersKey = (tenant: string) => ({ pk: tenantKey(tenant, 'STATS'), sk: 'COUNTERS' });
 
+/**
+ * A tenant's idempotency partition: the Powertools idempotency records of its requests (sort key
+ * `<operation>#<hash>`) and the attempt items of its idempotent writes (`ATTEMPT#<id>`, write-attempts.ts).
+ */
+export const IDEMPOTENCY_SUFFIX = 'IDEMPOTENCY';
+export const idempotencyPartition = (tenant: string) => tenantKey(tenant, IDEMPOTENCY_SUFFIX);
+
 /** An API key's tenant record (api-key-tenants.ts), keyed by the SHA-256 of the key's value. */
 export const API_KEY_PREFIX = 'APIKEY#';

@@ -8,4 +8,4 @@ export { MAX_PAGE_SIZE } from './cursor.js';
 export { BatchSourceSchema, FileBatchSchema, type BatchSource, type FileBatch } from './file-batches.js';
 export { BatchNameSchema } from './batch-inputs.js';
 export { DEV_TENANT, TenantIdSchema, type TenantId } from './tenant.js';
-export { API_KEY_PREFIX, TENANT_PREFIX } from './keys.js';
+export { API_KEY_PREFIX, IDEMPOTENCY_SUFFIX, TENANT_PREFIX } from './keys.js';

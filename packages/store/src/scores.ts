@@ -13,6 +13,7 @@ import { queryPage, type Listing } from './query-page.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
 import type { TenantId } from './tenant.js';
+import type { WriteAttempt } from './write-attempts.js';
 
 export const StoredScoreSchema = v.object({
   score_id: v.string(),
@@ -58,15 +59,15 @@ const newScore = (table: TableContext, payload: ScorePayload): StoredScore => ({
 });
 
 /**
- * Stores one new score under a fresh key, with a condition so that it can never replace another item,
- * then makes it the company's latest.
+ * Stores one new score under a fresh key, with a condition so that it can never replace another item;
+ * or, for an attempt of an idempotent request, under the request's key, replacing what an earlier
+ * attempt of the same request stored there and nothing else. Then makes it the company's latest.
  */
-export async function putScore(table: TableContext, tenant: TenantId, payload: ScorePayload): Promise<StoredScore> {
-  const stored = newScore(table, payload);
+export async function putScore(table: TableContext, tenant: TenantId, payload: ScorePayload, attempt?: WriteAttempt): Promise<StoredScore> {
+  const stored = attempt ? { score_id: attempt.id, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(table, payload);
+  const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
   try {
-    await tableCall('put score', () =>
-      table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored), ConditionExpression: 'attribute_not_exists(pk)' })),
-    );
+    await tableCall('put score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored), ...condition })));
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
     throw error;
@@ -83,16 +84,19 @@ export interface BatchMember {
 
 /**
  * Stores the scores of a new batch 25 to a BatchWriteItem call, several calls at once. That call takes
- * no condition, and needs none here: every item's key holds a score id made for it a moment ago. Then
- * each company's latest is its last member in the batch, written the same way once the scores are
- * stored (one pointer per company, as a call refuses two puts of one key).
+ * no condition, and needs none here: every item's key holds a score id made for it a moment ago, or,
+ * for an attempt of an idempotent request, `<batch_id>-<index>` stored at the first attempt's time, so
+ * that a later attempt replaces what an earlier one wrote instead of adding to it. Then each company's
+ * latest is its last member in the batch, written the same way once the scores are stored (one pointer
+ * per company, as a call refuses two puts of one key).
  */
-export async function writeBatchScores(table: TableContext, tenant: TenantId, batchId: string, members: readonly BatchMember[]): Promise<StoredScore[]> {
+export async function writeBatchScores(table: TableContext, tenant: TenantId, batchId: string, members: readonly BatchMember[], attempt?: WriteAttempt): Promise<StoredScore[]> {
   const writer = createBatchWriter(table);
   const stored: StoredScore[] = [];
   const latest = new Map<string, StoredScore>();
   for (const { index, payload } of members) {
-    const score = { ...newScore(table, payload), batch_id: batchId, batch_index: index };
+    const fresh = attempt ? { score_id: `${batchId}-${index}`, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(table, payload);
+    const score = { ...fresh, batch_id: batchId, batch_index: index };
     stored.push(score);
     latest.set(score.company_id, score);
     await writer.add(scoreItem(table, tenant, score));

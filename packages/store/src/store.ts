@@ -8,6 +8,7 @@ import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, typ
 import { COUNTERS_KEY, tenantCountersKey } from './keys.js';
 import type { TableContext } from './table-context.js';
 import type { TenantId } from './tenant.js';
+import { addOnce, claimAttempt, type WriteAttempt } from './write-attempts.js';
 
 export interface StoreOptions {
   client: DynamoDBDocumentClient;
@@ -30,22 +31,26 @@ export function createTableContext({ client, tableName, retentionDays, now = () 
  */
 function tenantStore(table: TableContext, tenant: TenantId) {
   const counters = tenantCountersKey(tenant);
+  // An idempotent request's attempts count their scores once between them (write-attempts.ts).
+  const count = (n: number, attempt: WriteAttempt | undefined) => (attempt ? addOnce(table, attempt, counters, n) : addCompaniesScored(table, counters, n));
   return {
     tenant,
+    /** The attempt of an idempotent request: its ids and time, the same for every attempt (write-attempts.ts). */
+    claimAttempt: (operation: string, idempotencyKey: string, ttlSeconds: number) => claimAttempt(table, tenant, operation, idempotencyKey, ttlSeconds),
     // Scores are counted after they are stored, so that the counter never runs ahead of the table.
-    async saveScore(payload: ScorePayload) {
-      const stored = await putScore(table, tenant, payload);
-      await addCompaniesScored(table, counters, 1);
+    async saveScore(payload: ScorePayload, attempt?: WriteAttempt) {
+      const stored = await putScore(table, tenant, payload, attempt);
+      await count(1, attempt);
       return stored;
     },
-    async saveBatchScores(batchId: string, members: readonly BatchMember[]) {
-      const stored = await writeBatchScores(table, tenant, batchId, members);
-      if (stored.length > 0) await addCompaniesScored(table, counters, stored.length);
+    async saveBatchScores(batchId: string, members: readonly BatchMember[], attempt?: WriteAttempt) {
+      const stored = await writeBatchScores(table, tenant, batchId, members, attempt);
+      if (stored.length > 0) await count(stored.length, attempt);
       return stored;
     },
     latestScore: (companyId: string) => latestScore(table, tenant, companyId),
     scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, tenant, companyId, page),
-    putBatch: (record: BatchRecord) => putBatch(table, tenant, record),
+    putBatch: (record: BatchRecord, attempt?: WriteAttempt) => putBatch(table, tenant, record, attempt),
     /** Records a batch whose file is yet to be uploaded (`POST /batches`). */
     awaitUpload: (batchId: string) => putBatch(table, tenant, awaitingUpload(batchId, table.now().toISOString())),
     getBatch: (batchId: string) => getBatch(table, tenant, batchId),

@@ -1,11 +1,12 @@
 import { OPERATIONS, type OperationId } from '@echo-ridge/contract';
+import { idempotent, type IdempotentRoute } from '../idempotency.js';
 import type { Route, RouteRequest } from '../router.js';
 import type { Service, Setup, TenantService } from '../service.js';
 import { createBatchUpload } from './batch-uploads.js';
 import { readBatch } from './batches.js';
 import { checkHealth } from './health.js';
 import { serveOpenApi } from './openapi.js';
-import { scoreBatch } from './score-batch.js';
+import { keepBatch, replayBatch, scoreBatch } from './score-batch.js';
 import { scoreHybrid } from './score-hybrid.js';
 import { scoreCompany } from './score.js';
 import { readScores } from './scores.js';
@@ -28,10 +29,19 @@ function tenantService(setup: Setup, { tenant }: RouteRequest): TenantService {
   return { ...rest, store: store.tenant(tenant) };
 }
 
-/** One function per route of the contract: a route without one, or one without a route, does not compile. */
-const HANDLERS: Record<OperationId, Route['handle']> = {
-  scoreCompany: (request, setup) => scoreCompany(request, tenantService(setup, request)),
-  scoreBatch: (request, setup) => scoreBatch(request, tenantService(setup, request)),
+/** The writes the contract marks `idempotent`: they accept Idempotency-Key (idempotency.ts). */
+type IdempotentId = { [K in OperationId]: (typeof OPERATIONS)[K] extends { idempotent: true } ? K : never }[OperationId];
+
+/**
+ * One function per route of the contract: a route without one, or one without a route, does not
+ * compile, and neither does an idempotent write that is not made idempotent here.
+ */
+const IDEMPOTENT_HANDLERS: Record<IdempotentId, IdempotentRoute> = {
+  scoreCompany: { run: scoreCompany },
+  scoreBatch: { run: scoreBatch, keep: keepBatch, replay: replayBatch },
+};
+
+const HANDLERS: Record<Exclude<OperationId, IdempotentId>, Route['handle']> = {
   scoreHybrid: (request, setup) => scoreHybrid(request, service(setup)),
   getScores: (request, setup) => readScores(request, tenantService(setup, request)),
   createBatchUpload: (request, setup) => createBatchUpload(request, tenantService(setup, request)),
@@ -41,8 +51,16 @@ const HANDLERS: Record<OperationId, Route['handle']> = {
   getOpenApi: () => serveOpenApi(),
 };
 
+const isIdempotent = (operationId: OperationId): operationId is IdempotentId => operationId in IDEMPOTENT_HANDLERS;
+
+function handlerOf(operationId: OperationId): Route['handle'] {
+  if (!isIdempotent(operationId)) return HANDLERS[operationId];
+  const handle = idempotent(operationId, IDEMPOTENT_HANDLERS[operationId]);
+  return (request, setup) => handle(request, tenantService(setup, request));
+}
+
 /** Every route of the API as the handler serves them and API Gateway exposes them (the contract's route table). */
 export const ROUTES: readonly Route[] = (Object.keys(OPERATIONS) as OperationId[]).map((operationId) => {
   const { method, path, apiKeyRequired } = OPERATIONS[operationId];
-  return { method, path, apiKeyRequired, handle: HANDLERS[operationId] };
+  return { method, path, apiKeyRequired, handle: handlerOf(operationId) };
 });

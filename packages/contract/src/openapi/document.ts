@@ -1,6 +1,7 @@
 import { API_VERSION } from '@echo-ridge/engine';
 import type { JsonSchema } from '@valibot/to-json-schema';
 import { ERROR_STATUSES, RETRY_AFTER_STATUSES, type ErrorStatus } from '../errors.js';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKeySchema } from '../idempotency.js';
 import { OPERATIONS, type Operation } from '../routes.js';
 import { ErrorBodySchema } from '../schemas.js';
 import { componentRef, componentSchemas, parameterSchema } from './json-schema.js';
@@ -35,6 +36,12 @@ const CORRELATION_ID = {
   schema: { type: 'string' },
 };
 
+/** The header of the writes that can be made idempotent (routes marked `idempotent`). */
+function idempotencyKeyParameter(): object {
+  const { description, ...schema } = parameterSchema(IdempotencyKeySchema);
+  return { name: IDEMPOTENCY_KEY_HEADER, in: 'header', required: false, description, schema };
+}
+
 const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before sending the request again.', schema: { type: 'string', pattern: '^\\d+$' } },
 };
@@ -58,7 +65,8 @@ function parameters(operation: Operation): object[] {
     const { description, ...rest } = parameterSchema(schema);
     return { name, in: 'query', required: schema.type !== 'optional', description, schema: rest };
   });
-  return [...path, ...query, { $ref: '#/components/parameters/CorrelationId' }];
+  const idempotency = operation.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : [];
+  return [...path, ...query, { $ref: '#/components/parameters/CorrelationId' }, ...idempotency];
 }
 
 function operationObject(operationId: string, operation: Operation): object {
@@ -115,7 +123,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths: paths(),
     components: {
       schemas: componentSchemas(),
-      parameters: { CorrelationId: CORRELATION_ID },
+      parameters: { CorrelationId: CORRELATION_ID, IdempotencyKey: idempotencyKeyParameter() },
       responses: errorResponses(),
       securitySchemes: {
         [API_KEY_SCHEME]: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A key on a usage plan; `pnpm start` prints a dev key.' },
