@@ -115,7 +115,8 @@ export const OPERATIONS = {
       'Answers a presigned URL to PUT one JSONL file (one company per line) to your folder of the data bucket, `incoming/<tenant>/<name>.jsonl`, and the `batch_id` it will be scored under: `GET /batches/{batch_id}` is `awaiting_upload` until the file arrives, then follows the batch, and once it is completed links its results and errors. Send `{}` to let the batch id name the file.',
     body: BatchUploadRequestSchema,
     responses: { 201: { description: 'The batch id and how to upload its file.', schema: BatchUploadResponseSchema } },
-    errors: [...JSON_BODY, 503, ...KEYED],
+    errors: [...JSON_BODY, ...IDEMPOTENT, 503, ...KEYED],
+    idempotent: true,
   },
   getBatch: {
     method: 'GET',

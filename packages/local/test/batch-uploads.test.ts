@@ -76,6 +76,17 @@ describe('POST /batches on the local runtime', () => {
     expect((await as(acme, '/scores/uploaded-3')).status).toBe(200);
   });
 
+  it('answers a request sent again with the same Idempotency-Key with the same batch, and another body with 422', async () => {
+    const send = (json: unknown) => service.api('/batches', { method: 'POST', json, headers: { 'x-api-key': acme.value, 'idempotency-key': 'upload-q1' } });
+    const first = await send({ name: 'retried' });
+    const again = await send({ name: 'retried' });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const [a, b] = (await Promise.all([first.json(), again.json()])) as [UploadAnswer, UploadAnswer];
+    expect(b.batch_id).toBe(a.batch_id);
+    expect((await send({ name: 'other' })).status).toBe(422);
+  });
+
   it('names the file after the batch when no name is given', async () => {
     const answer = (await (await as(globex, '/batches', { method: 'POST', json: {} })).json()) as UploadAnswer;
     expect(answer.key).toBe(`incoming/globex/${answer.batch_id}.jsonl`);

@@ -52,7 +52,7 @@ function tenantStore(table: TableContext, tenant: TenantId) {
     scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, tenant, companyId, page),
     putBatch: (record: BatchRecord, attempt?: WriteAttempt) => putBatch(table, tenant, record, attempt),
     /** Records a batch whose file is yet to be uploaded (`POST /batches`). */
-    awaitUpload: (batchId: string) => putBatch(table, tenant, awaitingUpload(batchId, table.now().toISOString())),
+    awaitUpload: (batchId: string, attempt?: WriteAttempt) => putBatch(table, tenant, awaitingUpload(batchId, attempt?.startedAt ?? table.now().toISOString()), attempt),
     getBatch: (batchId: string) => getBatch(table, tenant, batchId),
     batchScores: (batchId: string, page: PageRequest) => batchScores(table, tenant, batchId, page),
     /** The companies this tenant scored through the API. */

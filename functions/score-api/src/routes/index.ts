@@ -39,12 +39,12 @@ type IdempotentId = { [K in OperationId]: (typeof OPERATIONS)[K] extends { idemp
 const IDEMPOTENT_HANDLERS: Record<IdempotentId, IdempotentRoute> = {
   scoreCompany: { run: scoreCompany },
   scoreBatch: { run: scoreBatch, keep: keepBatch, replay: replayBatch },
+  createBatchUpload: { run: createBatchUpload },
 };
 
 const HANDLERS: Record<Exclude<OperationId, IdempotentId>, Route['handle']> = {
   scoreHybrid: (request, setup) => scoreHybrid(request, service(setup)),
   getScores: (request, setup) => readScores(request, tenantService(setup, request)),
-  createBatchUpload: (request, setup) => createBatchUpload(request, tenantService(setup, request)),
   getBatch: (request, setup) => readBatch(request, tenantService(setup, request)),
   getStats: (request, setup) => readStats(tenantService(setup, request)),
   getHealth: (_, setup) => checkHealth(setup),
