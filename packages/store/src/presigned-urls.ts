@@ -2,6 +2,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { BATCH_ID_METADATA } from './batch-inputs.js';
 
+const JSONL_MEDIA_TYPE = 'application/x-ndjson';
+
 /** S3's largest single PUT: an upload to a presigned PUT URL can be no larger, and S3 itself refuses more. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
@@ -25,16 +27,18 @@ const expiry = (now: Date, seconds: number) => new Date(now.getTime() + seconds 
 
 /**
  * A URL that lets its holder put one file at `key`, carrying `batchId` in a signed metadata header (kept
- * out of the query string, so the upload must send it and cannot send another). The URL is signed with
- * the caller's credentials, so it works only while they may write there and the session lasts.
+ * out of the query string, so the upload must send it and cannot send another) and JSONL's media type,
+ * signed too (a client's default, such as curl's form encoding, is refused rather than stored). The URL
+ * is signed with the caller's credentials, so it works only while they may write there and the session
+ * lasts.
  */
 export async function presignUpload(s3: S3Client, batchId: string, { bucket, key, expiresInSeconds, now }: PresignOptions): Promise<PresignedUpload> {
   const header = `x-amz-meta-${BATCH_ID_METADATA}`;
-  const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, Metadata: { [BATCH_ID_METADATA]: batchId } }), {
+  const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: JSONL_MEDIA_TYPE, Metadata: { [BATCH_ID_METADATA]: batchId } }), {
     expiresIn: expiresInSeconds,
     unhoistableHeaders: new Set([header]),
   });
-  return { method: 'PUT', url, headers: { [header]: batchId }, expires_at: expiry(now, expiresInSeconds), max_bytes: MAX_UPLOAD_BYTES };
+  return { method: 'PUT', url, headers: { 'content-type': JSONL_MEDIA_TYPE, [header]: batchId }, expires_at: expiry(now, expiresInSeconds), max_bytes: MAX_UPLOAD_BYTES };
 }
 
 /** A URL that lets its holder read one object until it expires. */
