@@ -10,7 +10,7 @@ import type { IConstruct } from 'constructs';
 import { defineApp } from '../lib/app.js';
 import { RUNBOOK } from '../lib/runbook.js';
 import { STAGE_NAMES, type StageName } from '../lib/stage.js';
-import { resourceById, synthesize, type Synthesized } from './synth.js';
+import { resourceById, SERVICES, synthesize, type Synthesized } from './synth.js';
 
 /** The plugin package ships cfn-guard and the Control Tower rules; the tests run them directly too. */
 const GUARD_PACKAGE = dirname(createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
@@ -117,7 +117,7 @@ describe.each(STAGE_NAMES)('Control Tower proactive controls (%s)', (stage) => {
 
   it('runs every service function with active tracing', () => {
     const functions = ofType('AWS::Lambda::Function').filter(([, { Properties }]) => String(Properties.FunctionName).startsWith(`${stage}-echo-ridge-`));
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(SERVICES.length);
     for (const [id, { Properties }] of functions) expect([id, Properties.TracingConfig]).toEqual([id, { Mode: 'Active' }]);
   });
 
