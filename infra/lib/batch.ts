@@ -21,18 +21,18 @@ const MAX_CONCURRENCY = 10;
 
 /**
  * The slowest table this function is sized for: a cold on-demand table serves 4,000 write units a
- * second, and a stored score costs 3 plus 1 for the company's latest-score pointer (under 1 KB), so
- * about 60,000 scores a minute, shared by every batch invocation at once. Throttled writes are
- * retried, so a slower table slows chunks down; this rate keeps them inside the timeout.
+ * second, and a stored score costs 3 (its item, about 2 KB, and its index entry), so about 80,000
+ * scores a minute, shared by every batch invocation at once. Throttled writes are retried, so a slower
+ * table slows chunks down; this rate keeps them inside the timeout.
  */
-const SLOWEST_SCORES_PER_SECOND = 60_000 / 60 / MAX_CONCURRENCY;
+const SLOWEST_SCORES_PER_SECOND = 80_000 / 60 / MAX_CONCURRENCY;
 /** Bytes of an input line, measured on example companies (16 MiB ≈ 37,000 lines). */
 const BYTES_PER_LINE = 450;
 
 /**
  * A chunk is sized to take at most half the timeout at the slowest rate; the other half covers a cold
- * start, retries' backoff and, for the last chunk, the join. 150 s × 100 scores/s × 450 B ≈ 6.75 MB,
- * rounded down to whole MiB: 6 MiB (functions/batch/README.md, "Chunk size").
+ * start, retries' backoff and, for the last chunk, the join. 150 s × 133 scores/s × 450 B ≈ 9 MB,
+ * rounded down to whole MiB: 8 MiB (functions/batch/README.md, "Chunk size").
  */
 export const CHUNK_BYTES = Math.floor(((BATCH_TIMEOUT.toSeconds() / 2) * SLOWEST_SCORES_PER_SECOND * BYTES_PER_LINE) / 2 ** 20) * 2 ** 20;
 

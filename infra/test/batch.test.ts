@@ -86,9 +86,9 @@ describe.each(STAGE_NAMES)('batch pipeline (%s)', (stage) => {
     });
   });
 
-  it('passes the chunk size derived from the timeout and the slowest table, 6 MiB', () => {
+  it('passes the chunk size derived from the timeout and the slowest table, 8 MiB', () => {
     const { props } = serviceFunction(template, stage, 'batch');
-    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.CHUNK_BYTES).toBe(String(6 * 2 ** 20));
+    expect((props.Environment as { Variables: Record<string, unknown> }).Variables.CHUNK_BYTES).toBe(String(8 * 2 ** 20));
   });
 
   it('grants the batch function its queue, the table, and only its prefixes of the bucket', () => {

@@ -10,7 +10,7 @@ export type ObjectHead = Awaited<ReturnType<typeof headObject>>;
  * on this id without asking anyone: a redelivered or duplicated event finds the batch already there.
  * The version id is preferred because it tells two uploads of identical content apart.
  */
-export function batchIdFor({ bucket, key, etag, versionId }: Omit<ObjectCreated, 'sequencer'>): string {
+export function batchIdFor({ bucket, key, etag, versionId }: Pick<ObjectCreated, 'bucket' | 'key' | 'etag' | 'versionId'>): string {
   const version = versionId ? `version:${versionId}` : `etag:${etag.replace(/^"|"$/g, '')}`;
   return createHash('sha256').update(JSON.stringify([bucket, key, version])).digest('hex').slice(0, 32);
 }

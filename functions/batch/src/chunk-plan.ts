@@ -5,10 +5,10 @@ import { mapInParallel, readBytes, type Chunk } from '@echo-ridge/store';
  * Objects up to this size are scored in the invocation that receives their event; larger ones are cut
  * into ranges of about this size (extended to the next line end) and scored in parallel invocations,
  * one message each. The stack passes CHUNK_BYTES, derived from the timeout and the slowest table it is
- * sized for (infra/lib/batch.ts, functions/batch/README.md "Chunk size"): 6 MiB, about 14,000 lines.
+ * sized for (infra/lib/batch.ts, functions/batch/README.md "Chunk size"): 8 MiB, about 18,600 lines.
  * This default is the same, for the local runtime and tests.
  */
-export const DEFAULT_CHUNK_BYTES = 6 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** The first read at a boundary: about nine example lines (450 B each). Each further read there doubles. */
 export const FIRST_SEARCH_BYTES = 4 * 1024;

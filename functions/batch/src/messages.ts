@@ -9,13 +9,15 @@ import * as v from 'valibot';
 const S3RecordSchema = v.object({
   eventSource: v.literal('aws:s3'),
   eventName: v.pipe(v.string(), v.startsWith('ObjectCreated:')),
+  /** When S3 finished the upload: where its scores sort among a company's scores (batch-scores.ts in the store). */
+  eventTime: v.pipe(v.string(), v.isoTimestamp('eventTime is an ISO 8601 time')),
   s3: v.object({
     bucket: v.object({ name: v.pipe(v.string(), v.nonEmpty()) }),
     object: v.object({
       key: v.pipe(v.string(), v.nonEmpty()),
       eTag: v.pipe(v.string(), v.nonEmpty()),
       versionId: v.optional(v.string()),
-      /** Orders the uploads of one key (latest-scores.ts in the store); S3 sends it with every ObjectCreated event. */
+      /** Orders the uploads of one key within a millisecond (batch-scores.ts in the store); S3 sends it with every ObjectCreated event. */
       sequencer: v.pipe(v.string(), v.regex(/^[0-9A-Fa-f]+$/, 'an S3 sequencer is hex digits'), v.maxLength(SEQUENCER_DIGITS)),
     }),
   }),
@@ -38,6 +40,8 @@ export interface ObjectCreated {
   etag: string;
   versionId?: string | undefined;
   sequencer: string;
+  /** The event's `eventTime`, normalised to `toISOString()` so that times compare as strings. */
+  uploadedAt: string;
 }
 
 export type BatchMessage = { kind: 'test' } | { kind: 'objects'; objects: ObjectCreated[] } | { kind: 'chunk'; batchId: string; chunk: number };
@@ -64,12 +68,13 @@ export function parseBatchMessage(body: string): BatchMessage {
   if (!event.success) throw new PoisonMessageError(`the message is neither an S3 ObjectCreated event nor a chunk message: ${v.summarize(event.issues)}`);
   return {
     kind: 'objects',
-    objects: event.output.Records.map(({ s3 }) => ({
+    objects: event.output.Records.map(({ s3, eventTime }) => ({
       bucket: s3.bucket.name,
       key: decodeS3Key(s3.object.key),
       etag: s3.object.eTag,
       versionId: s3.object.versionId || undefined,
       sequencer: s3.object.sequencer,
+      uploadedAt: new Date(eventTime).toISOString(),
     })),
   };
 }

@@ -78,7 +78,7 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
   }
 
   async function plan(object: ObjectCreated, head: ObjectHead, batchId: string, tenant: TenantId): Promise<BatchRun> {
-    const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size, sequencer: object.sequencer };
+    const source = { bucket: object.bucket, key: object.key, etag: object.etag, version_id: object.versionId, size: head.size, sequencer: object.sequencer, uploaded_at: object.uploadedAt };
     const outputs = outputKeys(batchId);
     const { scorer } = await scoring.current();
     const draft = { batch_id: batchId, tenant, source, context_version: scorer.context.version, results_key: outputs.results, errors_key: outputs.errors };
@@ -211,8 +211,7 @@ export function createBatchPipeline(options: BatchPipelineOptions) {
         },
         failed: (record) => errors.write(`${JSON.stringify(record)}\n`),
       });
-      const [{ superseded }] = await Promise.all([scores.flush(), results.close(), errors.close()]);
-      if (superseded > 0) logger.info('a newer upload of the same key holds the latest score of some companies: their scores from this one are history', { superseded });
+      await Promise.all([scores.flush(), results.close(), errors.close()]);
       return { ...counts, newlines: tally.newlines };
     } catch (error) {
       await Promise.all([results.abort(), errors.abort()]);

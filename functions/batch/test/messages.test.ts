@@ -2,13 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { batchIdFor } from '../src/batch-id.js';
 import { parseBatchMessage, PoisonMessageError } from '../src/messages.js';
 
-const s3Event = (key: string, extra: Record<string, unknown> = {}) =>
+const s3Event = (key: string, extra: Record<string, unknown> = {}, record: Record<string, unknown> = {}) =>
   JSON.stringify({
     Records: [
       {
         eventVersion: '2.1',
         eventSource: 'aws:s3',
         eventName: 'ObjectCreated:Put',
+        eventTime: '2026-04-01T08:00:00.5+02:00',
+        ...record,
         s3: { bucket: { name: 'data' }, object: { key, size: 12, eTag: '0123abcd', sequencer: '0A', ...extra } },
       },
     ],
@@ -18,7 +20,7 @@ describe('parseBatchMessage', () => {
   it('reads an ObjectCreated event, decoding the URL-encoded key', () => {
     expect(parseBatchMessage(s3Event('incoming/my+file%C3%A9.jsonl'))).toEqual({
       kind: 'objects',
-      objects: [{ bucket: 'data', key: 'incoming/my fileé.jsonl', etag: '0123abcd', versionId: undefined, sequencer: '0A' }],
+      objects: [{ bucket: 'data', key: 'incoming/my fileé.jsonl', etag: '0123abcd', versionId: undefined, sequencer: '0A', uploadedAt: '2026-04-01T06:00:00.500Z' }],
     });
     expect(parseBatchMessage(s3Event('incoming/a.jsonl', { versionId: 'v1' }))).toMatchObject({ objects: [{ versionId: 'v1' }] });
   });
@@ -34,6 +36,8 @@ describe('parseBatchMessage', () => {
     ['no records', JSON.stringify({ Records: [] })],
     ['an event without a sequencer', s3Event('incoming/a.jsonl', { sequencer: undefined })],
     ['an event whose sequencer is not hex', s3Event('incoming/a.jsonl', { sequencer: '0055AED6DCD9028G' })],
+    ['an event whose sequencer is longer than any of S3', s3Event('incoming/a.jsonl', { sequencer: '1'.repeat(33) })],
+    ['an event whose time is not a time', s3Event('incoming/a.jsonl', {}, { eventTime: 'yesterday' })],
     ['a bad chunk', JSON.stringify({ type: 'batch-chunk', batch_id: 'b1', chunk: -1 })],
   ])('treats %s as a poison message', (_, body) => {
     expect(() => parseBatchMessage(body)).toThrow(PoisonMessageError);

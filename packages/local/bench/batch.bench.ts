@@ -166,7 +166,7 @@ async function dynamoDbAlone(lines: number, writers: number): Promise<void> {
         const writer = createBatchWriter(table);
         for (let line = 1 + w; line <= lines; line += writers) {
           const payload = scorer.score(JSON.parse(companyLine(line, 'alone')) as Company);
-          await writer.add(fileBatchScoreItem(table, { tenant: DEV_TENANT, batchId: 'bench-alone', storedAt, member: line, payload }));
+          await writer.add(fileBatchScoreItem(table, { tenant: DEV_TENANT, batchId: 'bench-alone', storedAt, upload: { uploadedAt: storedAt, sequencer: '1' }, member: line, payload }));
         }
         await writer.flush();
       }),

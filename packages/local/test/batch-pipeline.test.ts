@@ -45,8 +45,9 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     const run = await emulators.runs.get(batchId);
     expect(run).toMatchObject({ status: 'completed', total: 120, successful: 120, failed: 0, chunk_count: 1, results_key: `results/${batchId}.jsonl`, errors_key: `errors/${batchId}.jsonl` });
     expect(run?.companies_per_minute).toBeGreaterThan(0);
-    // The upload's place among uploads of its key, for the latest-score pointers.
-    expect(run?.source.sequencer).toBe((JSON.parse(event) as { Records: [{ s3: { object: { sequencer: string } } }] }).Records[0].s3.object.sequencer);
+    // The upload's place among a company's scores: its time, then its place among uploads of its key.
+    const record = (JSON.parse(event) as { Records: [{ eventTime: string; s3: { object: { sequencer: string } } }] }).Records[0];
+    expect(run?.source).toMatchObject({ sequencer: record.s3.object.sequencer, uploaded_at: record.eventTime });
     expect(Date.parse(run!.started_at!)).toBeLessThanOrEqual(Date.parse(run!.completed_at!));
     expect(Date.parse(run!.started_at!)).toBeGreaterThanOrEqual(Date.parse(run!.created_at));
     expect(ids(await emulators.readText(run!.results_key))).toEqual(EXAMPLE_LINES.map((line) => (JSON.parse(line) as { company_id: string }).company_id));
@@ -249,7 +250,8 @@ describe('the batch handler on fauxqs and DynamoDB Local', () => {
     for (const id of ['twice-uploaded-0', 'twice-uploaded-19']) {
       await expect(store.latestScore(id)).resolves.toMatchObject({ batch_id: newer.batchId });
       const history = await store.scoreHistory(id, { limit: 5 });
-      expect(history.items.map((score) => score.batch_id)).toEqual([older.batchId, newer.batchId]);
+      // The history lists uploads newest first too, though the older one was stored last.
+      expect(history.items.map((score) => score.batch_id)).toEqual([newer.batchId, older.batchId]);
     }
   });
 

@@ -1,25 +1,27 @@
 import type { Company, ScorePayload } from '@echo-ridge/engine';
 import { createBatchWriter, type BatchWriteOptions } from './batch-writes.js';
-import { fileBatchScoreItem } from './batch-scores.js';
-import { pointLatestFromUpload, type BatchLatest } from './latest-scores.js';
+import { fileBatchScoreItem, type UploadOrder } from './batch-scores.js';
 import type { Sampler } from './reservoir.js';
 import { claimChunk, completeBatchRun, createBatchRun, failBatchRun, finishChunk, getBatchRun, releaseChunk, type BatchRun, type ChunkCounts, type Lease, type NewBatchRun } from './batch-runs.js';
 import { createTableContext, type StoreOptions } from './store.js';
 
 /**
  * Writes the scores of one chunk: items are grouped 25 to a BatchWriteItem call, several calls in
- * flight. Once they are stored, each company's latest-score pointer moves to its last line in the
- * chunk, unless a newer upload of the same key holds it (latest-scores.ts).
+ * flight. Their keys make the newest upload's the companies' latest scores (batch-scores.ts), so there
+ * is nothing else to write.
  */
 export interface ScoreWriter {
   /** The score of the line with this member number (batch-scores.ts), and the company's reservoir item when the sampler keeps it. */
   add(member: number, payload: ScorePayload, company: Company): Promise<void>;
-  /** Stores what is buffered, then moves the pointers; resolves to how many pointers a newer upload holds. */
-  flush(): Promise<{ superseded: number }>;
+  /** Stores what is buffered. */
+  flush(): Promise<void>;
 }
 
-/** An upload whose event had no sequencer (a batch planned before sequencers were kept) counts as older than any that has one. */
-const NO_SEQUENCER = '0';
+/**
+ * Where a batch's scores sort among uploads. A batch planned before uploads' times and sequencers were
+ * kept sorts at its creation, before any upload with a sequencer in the same millisecond.
+ */
+const uploadOrder = (run: BatchRun): UploadOrder => ({ uploadedAt: run.source.uploaded_at ?? run.created_at, sequencer: run.source.sequencer ?? '0' });
 
 /** The file-batch access patterns (batch-runs.ts), bound to one table. */
 export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWriteOptions = {}) {
@@ -35,22 +37,15 @@ export function createBatchRunStore(options: StoreOptions, writeOptions: BatchWr
     openScoreWriter: (run: BatchRun, sampler: Pick<Sampler, 'distinct'>): ScoreWriter => {
       const writer = createBatchWriter(table, writeOptions);
       const sampleOf = sampler.distinct();
-      // Lines come in order, so a company's last entry is its last line in the chunk.
-      const latest = new Map<string, BatchLatest>();
-      const upload = { source: `${run.source.bucket}/${run.source.key}`, sequencer: run.source.sequencer ?? NO_SEQUENCER };
+      const upload = uploadOrder(run);
       return {
         async add(member, payload, company) {
-          const item = fileBatchScoreItem(table, { tenant: run.tenant, batchId: run.batch_id, storedAt: run.created_at, member, payload });
-          await writer.add(item);
-          latest.set(payload.company_id, { companyId: payload.company_id, member, scoreSortKey: item.sk as string });
+          await writer.add(fileBatchScoreItem(table, { tenant: run.tenant, batchId: run.batch_id, storedAt: run.created_at, upload, member, payload }));
           // A sampled input rides in the BatchWriteItem calls of the scores: no call of its own.
           const sample = sampleOf(company);
           if (sample) await writer.add(sample);
         },
-        async flush() {
-          await writer.flush();
-          return pointLatestFromUpload(table, run.tenant, upload, [...latest.values()]);
-        },
+        flush: () => writer.flush(),
       };
     },
   };

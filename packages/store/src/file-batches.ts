@@ -10,8 +10,10 @@ export const BatchSourceSchema = v.object({
   etag: v.string(),
   version_id: v.optional(v.string()),
   size: count,
-  /** The S3 sequencer of the upload's event: which of two uploads of the key is newer (latest-scores.ts). */
+  /** The S3 sequencer of the upload's event: which of two uploads of the key is newer (batch-scores.ts). */
   sequencer: v.optional(v.string()),
+  /** When S3 finished the upload (the event's `eventTime`, ISO in UTC): where the batch's scores sort among a company's scores. */
+  uploaded_at: v.optional(v.string()),
 });
 export type BatchSource = v.InferOutput<typeof BatchSourceSchema>;
 

@@ -15,7 +15,6 @@ export * from './batch-writes.js';
 export * from './file-batches.js';
 export * from './objects.js';
 export * from './in-parallel.js';
-export * from './latest-scores.js';
 export * from './batch-inputs.js';
 export * from './presigned-urls.js';
 export * from './object-join.js';

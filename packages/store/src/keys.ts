@@ -15,11 +15,17 @@ const tenantKey = (tenant: string, rest: string) => `${TENANT_PREFIX}${tenant}#$
 
 export const companyPartition = (tenant: string, companyId: string) => tenantKey(tenant, `COMPANY#${companyId}`);
 
-/** Sorts a company's scores by storage time, the id breaking ties between scores of the same millisecond. */
-export const scoreSortKey = (storedAt: string, scoreId: string) => `${SCORE_PREFIX}${storedAt}#${scoreId}`;
+/**
+ * A company's scores sort by when their input arrived, so its latest score is the first of a descending
+ * query and needs no item of its own. `arrivedAt` is an ISO time in UTC (every writer's format, so
+ * strings compare as times); `order` breaks ties within a millisecond and must itself sort in arrival
+ * order where that matters: a request's batch members by index, a file's lines by upload and line
+ * (batch-scores.ts).
+ */
+export const scoreSortKey = (arrivedAt: string, order: string) => `${SCORE_PREFIX}${arrivedAt}#${order}`;
 
-/** A company's pointer to its latest score (latest-scores.ts); it does not begin with SCORE#, so no listing of scores meets it. */
-export const LATEST_SORT_KEY = 'LATEST';
+/** Pads a member index so that the string order of sort keys and index keys is the numeric order. */
+export const memberOrder = (index: number) => String(index).padStart(13, '0');
 
 /** A batch's record lives in the table under this partition; its members are indexed under it in gsi1. */
 export const batchPartition = (batchId: string) => `BATCH#${batchId}`;
@@ -40,7 +46,7 @@ export const tenantBatchMembers = (tenant: string, batchId: string) => tenantKey
  */
 export const batchMemberKey = (tenant: string, batchId: string, index: number) => ({
   gsi1pk: tenantBatchMembers(tenant, batchId),
-  gsi1sk: `ITEM#${String(index).padStart(13, '0')}`,
+  gsi1sk: `ITEM#${memberOrder(index)}`,
 });
 
 /** The service-wide counters, which file batches add to (batch-runs.ts). */

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ScorePayloadSchema, type ScorePayload } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { createBatchWriter, type TableItem } from './batch-writes.js';
 import type { Page, PageRequest } from './cursor.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
-import { batchMemberKey, companyPartition, SCORE_PREFIX, scoreSortKey, tenantBatchMembers } from './keys.js';
-import { latestPointerItem, latestScoreSortKey, pointLatest } from './latest-scores.js';
+import { batchMemberKey, companyPartition, memberOrder, SCORE_PREFIX, scoreSortKey, tenantBatchMembers } from './keys.js';
 import { queryPage, type Listing } from './query-page.js';
 import { TABLE_KEYS } from './table.js';
 import type { TableContext } from './table-context.js';
@@ -38,12 +37,14 @@ const ScoreItemSchema = v.object({
 /**
  * The table item of a tenant's stored score. Every writer of scores builds its items here, so that the
  * API's scores, the API's batches and file batches are all read back alike, each in its tenant's partition.
+ * The sort key orders the company's scores by arrival (keys.ts): by default the time it was stored, then
+ * its index in its request's batch, if any, then its id.
  */
-export function scoreItem(table: Pick<TableContext, 'expiresAt'>, tenant: TenantId, stored: StoredScore): TableItem {
-  const { company_id, stored_at, score_id, batch_id, batch_index, payload } = stored;
+export function scoreItem(table: Pick<TableContext, 'expiresAt'>, tenant: TenantId, stored: StoredScore, sortKey = apiScoreSortKey(stored)): TableItem {
+  const { company_id, batch_id, batch_index, payload } = stored;
   return {
     pk: companyPartition(tenant, company_id),
-    sk: scoreSortKey(stored_at, score_id),
+    sk: sortKey,
     ...(batch_id !== undefined && batch_index !== undefined && batchMemberKey(tenant, batch_id, batch_index)),
     ...stored,
     payload: JSON.stringify(payload),
@@ -51,20 +52,24 @@ export function scoreItem(table: Pick<TableContext, 'expiresAt'>, tenant: Tenant
   };
 }
 
-const newScore = (table: TableContext, payload: ScorePayload): StoredScore => ({
+const apiScoreSortKey = ({ stored_at, batch_index, score_id }: StoredScore) =>
+  scoreSortKey(stored_at, batch_index === undefined ? score_id : `${memberOrder(batch_index)}#${score_id}`);
+
+const newScore = (payload: ScorePayload, storedAt: string): StoredScore => ({
   score_id: randomUUID(),
   company_id: payload.company_id,
-  stored_at: table.now().toISOString(),
+  stored_at: storedAt,
   payload,
 });
 
 /**
  * Stores one new score under a fresh key, with a condition so that it can never replace another item;
  * or, for an attempt of an idempotent request, under the request's key, replacing what an earlier
- * attempt of the same request stored there and nothing else. Then makes it the company's latest.
+ * attempt of the same request stored there and nothing else. Being the newest of its company's scores
+ * makes it the latest.
  */
 export async function putScore(table: TableContext, tenant: TenantId, payload: ScorePayload, attempt?: WriteAttempt): Promise<StoredScore> {
-  const stored = attempt ? { score_id: attempt.id, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(table, payload);
+  const stored = attempt ? { score_id: attempt.id, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(payload, table.now().toISOString());
   const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
   try {
     await tableCall('put score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored), ...condition })));
@@ -72,7 +77,6 @@ export async function putScore(table: TableContext, tenant: TenantId, payload: S
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
     throw error;
   }
-  await pointLatest(table, tenant, stored.company_id, scoreSortKey(stored.stored_at, stored.score_id));
   return stored;
 }
 
@@ -86,23 +90,20 @@ export interface BatchMember {
  * Stores the scores of a new batch 25 to a BatchWriteItem call, several calls at once. That call takes
  * no condition, and needs none here: every item's key holds a score id made for it a moment ago, or,
  * for an attempt of an idempotent request, `<batch_id>-<index>` stored at the first attempt's time, so
- * that a later attempt replaces what an earlier one wrote instead of adding to it. Then each company's
- * latest is its last member in the batch, written the same way once the scores are stored (one pointer
- * per company, as a call refuses two puts of one key).
+ * that a later attempt replaces what an earlier one wrote instead of adding to it. The whole batch is
+ * stored at one time and its members sort by index, so a company twice in it has its last member as
+ * its latest score.
  */
 export async function writeBatchScores(table: TableContext, tenant: TenantId, batchId: string, members: readonly BatchMember[], attempt?: WriteAttempt): Promise<StoredScore[]> {
   const writer = createBatchWriter(table);
   const stored: StoredScore[] = [];
-  const latest = new Map<string, StoredScore>();
+  const storedAt = attempt?.startedAt ?? table.now().toISOString();
   for (const { index, payload } of members) {
-    const fresh = attempt ? { score_id: `${batchId}-${index}`, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(table, payload);
+    const fresh = attempt ? { score_id: `${batchId}-${index}`, company_id: payload.company_id, stored_at: storedAt, payload } : newScore(payload, storedAt);
     const score = { ...fresh, batch_id: batchId, batch_index: index };
     stored.push(score);
-    latest.set(score.company_id, score);
     await writer.add(scoreItem(table, tenant, score));
   }
-  await writer.flush();
-  for (const score of latest.values()) await writer.add(latestPointerItem(table, tenant, score.company_id, scoreSortKey(score.stored_at, score.score_id)));
   await writer.flush();
   return stored;
 }
@@ -123,17 +124,8 @@ function companyScores(tenant: TenantId, companyId: string): Listing {
   };
 }
 
-/**
- * A tenant's company's latest score: the one its pointer names (latest-scores.ts). A company scored before
- * pointers existed, or whose pointed score has expired, falls back to its most recently stored score.
- */
+/** A tenant's company's latest score: the first of its scores in arrival order, newest first (keys.ts). */
 export async function latestScore(table: TableContext, tenant: TenantId, companyId: string): Promise<StoredScore | undefined> {
-  const sortKey = await latestScoreSortKey(table, tenant, companyId);
-  if (sortKey !== undefined) {
-    const pk = companyPartition(tenant, companyId);
-    const result = await tableCall('get latest score', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk, sk: sortKey } })));
-    if (result.Item) return v.parse(ScoreItemSchema, result.Item);
-  }
   const page = await queryPage(table, companyScores(tenant, companyId), { limit: 1 });
   return page.items[0] && v.parse(ScoreItemSchema, page.items[0]);
 }
