@@ -4,7 +4,8 @@
  *    the bridge on SQS, polled into the batch handler (chunked fan-out as on AWS), scored into DynamoDB
  *    Local and results/ on fauxqs, copied back to the outbox: companies/min from the copy until both
  *    outbox files are complete; then the memory the runtime and DynamoDB Local hold after it, and after
- *    a garbage collection;
+ *    a garbage collection; then again with `--faults dynamodb=0.05,s3=0.05,crash=0.05`, its outputs
+ *    compared with the fault-free run's;
  * 2. the ceilings: DynamoDB Local alone taking the same 200,000 score items as the batch writes them
  *    (the chunk sandboxes' writers, each with its calls in flight), and the handler alone, the same file
  *    in one invocation without DynamoDB writes;
@@ -12,11 +13,14 @@
  *    chunks, then one warm sandbox takes every chunk message (the worst case for one sandbox).
  * 2 and 3 run the handler bundled by esbuild in a process of its own, as in a Lambda sandbox.
  * Targets: ≥ 150,000 companies/min inbox to outbox, RSS < 256 MB. It prints figures; it asserts nothing.
+ * BATCH_BENCH=inbox runs part 1 only (the 1,000,000-line part alone takes a quarter of an hour).
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, createReadStream, existsSync, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -24,13 +28,15 @@ import { runInNewContext } from 'node:vm';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { build } from 'esbuild';
-import { batchIdFor } from '@echo-ridge/batch';
+import { batchIdFor, DEFAULT_CHUNK_BYTES } from '@echo-ridge/batch';
 import { createScorer, type Company } from '@echo-ridge/engine';
 import { createBatchWriter, createDocumentClient, DEV_TENANT, fileBatchScoreItem, type BatchRun, type BatchRunStore } from '@echo-ridge/store';
 import { BATCH_FUNCTION } from '../src/batch-function.js';
 import { startBatchRuntime } from '../src/batch-runtime.js';
 import { LOCAL_AWS, startDynamoDbLocal } from '../src/dynamodb-local.js';
 import { objectCreatedEvent, sequencerClock } from '../src/s3-sqs-bridge.js';
+import { randomFaults } from '../src/fault-policy.js';
+import { describeFaults, parseFaultSpec, type FaultSpec } from '../src/fault-spec.js';
 import { ensureScoreTable } from '../src/score-table.js';
 import { sqsRecord } from '../src/sqs-poller.js';
 import { companyLine } from '../test/support/companies.js';
@@ -99,8 +105,18 @@ async function countLines(path: string): Promise<number> {
   return lines;
 }
 
-/** 1: `pnpm start`'s batch side as a user drives it: the file copied into inbox/, both outbox files awaited. */
-async function inboxToOutbox(file: string, lines: number): Promise<void> {
+/** A digest of a results file without the two fields that differ between runs of one file, read line by line (it is hundreds of MB). */
+async function timelessDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) hash.update(`${line.replace(/"timestamp":"[^"]*","processing_time_ms":[0-9.e-]+/, '')}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * 1: `pnpm start`'s batch side as a user drives it: the file copied into inbox/, both outbox files
+ * awaited; with faults, as `pnpm start --faults` injects them. Resolves to the outbox results' digest.
+ */
+async function inboxToOutbox(file: string, lines: number, faults?: FaultSpec): Promise<string> {
   const dynamoDb = await startDynamoDbLocal();
   const folders = mkdtempSync(join(tmpdir(), 'echo-ridge-batch-bench-inbox-'));
   try {
@@ -111,6 +127,7 @@ async function inboxToOutbox(file: string, lines: number): Promise<void> {
       dynamoDbEndpoint: dynamoDb.endpoint,
       tableName: TABLE_NAME,
       functionEnv: { LOG_LEVEL: 'WARN' },
+      ...(faults && { faults: randomFaults(faults) }),
       inbox: { inboxDir: join(folders, 'inbox'), outboxDir: join(folders, 'outbox') },
       log: (line) => (line.startsWith('inbox/bench.jsonl:') ? summary(line) : console.log(`    runtime: ${line}`)),
     });
@@ -123,7 +140,7 @@ async function inboxToOutbox(file: string, lines: number): Promise<void> {
       if (!existsSync(join(folders, 'outbox', 'bench.results.jsonl'))) throw new Error(`the inbox did not deliver the batch: ${line}`);
       const [results, errors] = await Promise.all(['bench.results.jsonl', 'bench.errors.jsonl'].map((name) => countLines(join(folders, 'outbox', name))));
       console.log(
-        `  inbox → outbox (copy into inbox/ → upload → bridge → SQS → chunk sandboxes → DynamoDB Local + results/ → both outbox files whole), ${lines.toLocaleString('en-US')} lines in ${(elapsed / 1000).toFixed(1)} s: ${perMinute(lines, elapsed)} companies/min`,
+        `  inbox → outbox (copy into inbox/ → upload → bridge → SQS → chunk sandboxes → DynamoDB Local + results/ → both outbox files whole)${faults ? ` with faults (${describeFaults(faults)})` : ''}, ${lines.toLocaleString('en-US')} lines in ${(elapsed / 1000).toFixed(1)} s: ${perMinute(lines, elapsed)} companies/min; load average ${loadavg()[0]!.toFixed(1)}`,
       );
       console.log(`    ${line.trim()}; outbox: ${results!.toLocaleString('en-US')} results + ${errors!.toLocaleString('en-US')} errors`);
       const after = { runtime: process.memoryUsage(), dynamoDb: rssOf(dynamoDb.pid) };
@@ -138,6 +155,7 @@ async function inboxToOutbox(file: string, lines: number): Promise<void> {
       console.log(
         `    memory: runtime RSS ${mb(rssBefore)} before, ${mb(after.runtime.rss)} after (heap ${mb(after.runtime.heapUsed)}), ${mb(settled.rss)} after a collection (heap ${mb(settled.heapUsed)}); DynamoDB Local RSS ${mb(after.dynamoDb)} (its in-memory table holds the scores)`,
       );
+      return await timelessDigest(join(folders, 'outbox', 'bench.results.jsonl'));
     } finally {
       await runtime.stop();
     }
@@ -225,11 +243,14 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'echo-ridge-batch-bench-files-'));
   try {
     const file200k = join(work, 'companies-200k.jsonl');
-    const file1m = join(work, 'companies-1m.jsonl');
     await generate(file200k, 200_000);
+    console.log(`batch bench (a file of ${mb(statSync(file200k).size)}, ${Math.ceil(statSync(file200k).size / DEFAULT_CHUNK_BYTES)} chunks of ${mb(DEFAULT_CHUNK_BYTES)}):`);
+    const clean = await inboxToOutbox(file200k, 200_000);
+    const faulty = await inboxToOutbox(file200k, 200_000, parseFaultSpec('dynamodb=0.05,s3=0.05,crash=0.05'));
+    console.log(`    results with faults ${faulty === clean ? 'equal' : 'DIFFER FROM'} the fault-free run's, timestamps aside`);
+    if (process.env.BATCH_BENCH === 'inbox') return;
+    const file1m = join(work, 'companies-1m.jsonl');
     await generate(file1m, 1_000_000);
-    console.log(`batch bench (files of ${mb(statSync(file200k).size)} and ${mb(statSync(file1m).size)}):`);
-    await inboxToOutbox(file200k, 200_000);
     await dynamoDbAlone(200_000, BATCH_FUNCTION.maxConcurrency);
     await handlerAlone(file200k, file1m, await bundleHandlerProcess(work));
   } finally {

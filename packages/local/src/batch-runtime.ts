@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { LEASE_MARGIN_MS } from '@echo-ridge/batch';
 import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { BATCH_FUNCTION } from './batch-function.js';
@@ -44,7 +45,12 @@ export interface BatchRuntimeOptions {
   functionEnv?: Record<string, string>;
   /** Faults on the batch function's calls and invocations (`--faults`, crash points); none when absent. */
   faults?: SandboxFaults;
-  /** See PollerOptions.retryAfterSeconds; unset, failed messages wait out the visibility timeout as on AWS. */
+  /**
+   * See PollerOptions.retryAfterSeconds. Unset, a failed or killed message comes back once the lease of
+   * the invocation that had it has lapsed (its deadline and the lease margin), not after the queue's
+   * visibility timeout of six function timeouts: the same recovery as on AWS, in minutes rather than
+   * half an hour.
+   */
   retryAfterSeconds?: number;
   /**
    * The function's timeout, the stack's unless set; the queue's visibility timeout is six times it, as
@@ -122,7 +128,7 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       invoke: (event) => pool.invoke(event),
       batchSize: BATCH_FUNCTION.batchSize,
       concurrency: BATCH_FUNCTION.maxConcurrency,
-      retryAfterSeconds: options.retryAfterSeconds,
+      retryAfterSeconds: options.retryAfterSeconds ?? Math.ceil((settings.timeoutMs + LEASE_MARGIN_MS) / 1000) + 1,
       onError: (error) => log(`batch function: ${(error as Error).message}`),
       onDeleted: options.onMessagesDeleted,
     });

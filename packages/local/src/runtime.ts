@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { LEASE_MARGIN_MS } from '@echo-ridge/batch';
 import { createHandler } from '@echo-ridge/score-api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DEV_TENANT } from '@echo-ridge/store';
@@ -145,10 +144,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       tableName: DEFAULT_TABLE_NAME,
       persistDir: options.persistDir === undefined ? undefined : resolve(options.persistDir, 'fauxqs'),
       ...(faultsOn(faults) && { faults: randomFaults(faults) }),
-      // A failed or killed message comes back once the lease of the invocation that had it has lapsed
-      // (its deadline and the lease margin), not after the queue's visibility timeout of six function
-      // timeouts: the same recovery as on AWS, in minutes rather than half an hour.
-      retryAfterSeconds: Math.ceil((BATCH_FUNCTION.timeoutMs + LEASE_MARGIN_MS) / 1000) + 1,
       ...(collector && { onMessagesDeleted: (count: number) => recordDeleted(collector, BATCH_FUNCTION.queue, count) }),
       ...options.batch,
     });
