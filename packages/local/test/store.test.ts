@@ -1,6 +1,6 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createScorer, validateCompany, type Company } from '@echo-ridge/engine';
-import { ConflictError, createDocumentClient, createStore, createTableContext, deleteApiKeyTenant, findApiKeyTenant, putApiKeyTenant, InvalidCursorError, type BatchRecord, type Store, type TenantStore } from '@echo-ridge/store';
+import { ConflictError, createBatchRunStore, createDocumentClient, createStore, createTableContext, deleteApiKeyTenant, findApiKeyTenant, putApiKeyTenant, InvalidCursorError, type BatchRecord, type Store, type TenantStore } from '@echo-ridge/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
@@ -136,6 +136,72 @@ describe('batches', () => {
     expect([...first.items, ...rest.items].map((item) => [item.company_id, item.batch_index])).toEqual(ids.map((id, index) => [id, index]));
     expect(rest.next_cursor).toBeNull();
     await expect(store.batchScores('batch-other', { limit: 3, cursor: first.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+});
+
+describe('reading a batch', () => {
+  /** A store whose every DynamoDB request is listed by command name. */
+  function countingStore() {
+    const documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint });
+    const requests: string[] = [];
+    documents.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.push(context.commandName ?? 'unnamed');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const options = { client: documents, tableName: TABLE, retentionDays: RETENTION_DAYS };
+    return { requests, tenant: (tenant: string) => createStore(options).tenant(tenant), runs: createBatchRunStore(options) };
+  }
+  let counted: ReturnType<typeof countingStore>;
+  let reader: TenantStore;
+  beforeAll(() => {
+    counted = countingStore();
+    reader = counted.tenant('reader');
+  });
+  const fileBatch = (batchId: string, tenant: string) =>
+    counted.runs.create({
+      batch_id: batchId,
+      tenant,
+      source: { bucket: 'data', key: `incoming/${tenant}/${batchId}.jsonl`, etag: '"e"', size: 10 },
+      chunks: [{ index: 0, start: 0, end: 10 }],
+      context_version: 'v1',
+      results_key: `results/${batchId}.jsonl`,
+      errors_key: `errors/${batchId}.jsonl`,
+    });
+  const apiBatch = (batchId: string): BatchRecord => ({ batch_id: batchId, status: 'completed', total: 1, successful: 1, failed: 0, created_at: '2026-03-01T12:00:00.000Z', completed_at: '2026-03-01T12:00:01.000Z' });
+
+  it.each([
+    ['a batch sent through the API', 'api-kind', () => reader.putBatch(apiBatch('api-kind')), { status: 'completed', total: 1 }],
+    ['an upload whose file has not arrived', 'upload-waiting', () => reader.awaitUpload('upload-waiting'), { status: 'awaiting_upload' }],
+    ['an upload whose file arrived: the file batch stands in for it', 'upload-arrived', async () => {
+      await reader.awaitUpload('upload-arrived');
+      await fileBatch('upload-arrived', 'reader');
+    }, { status: 'queued', tenant: 'reader', chunk_count: 1 }],
+    ["a file dropped in the tenant's folder", 'dropped-file', () => fileBatch('dropped-file', 'reader'), { status: 'queued', tenant: 'reader' }],
+    ["an upload whose id another tenant's file carries: the upload's own record", 'upload-foreign-file', async () => {
+      await reader.awaitUpload('upload-foreign-file');
+      await fileBatch('upload-foreign-file', 'other');
+    }, { status: 'awaiting_upload' }],
+  ])('reads %s in one request', async (_, batchId, make, expected) => {
+    await make();
+    counted.requests.length = 0;
+    expect(await reader.getBatch(batchId)).toMatchObject({ batch_id: batchId, ...expected });
+    expect(counted.requests).toHaveLength(1);
+  });
+
+  it("finds nothing, in one request, for another tenant's batch of any kind or an unknown id", async () => {
+    await counted.tenant('owner').putBatch(apiBatch('owned-api'));
+    await counted.tenant('owner').awaitUpload('owned-upload');
+    await fileBatch('owned-upload', 'owner');
+    await fileBatch('owned-file', 'owner');
+    for (const batchId of ['owned-api', 'owned-upload', 'owned-file', 'never-made']) {
+      counted.requests.length = 0;
+      expect(await reader.getBatch(batchId)).toBeUndefined();
+      expect(counted.requests).toHaveLength(1);
+    }
+    await expect(counted.tenant('owner').getBatch('owned-file')).resolves.toMatchObject({ tenant: 'owner' });
   });
 });
 
