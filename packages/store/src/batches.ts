@@ -29,8 +29,9 @@ export async function putBatch(table: TableContext, tenant: TenantId, record: Ba
 /**
  * A tenant's batch record: one it sent through the API, or a file batch of a file in its folder of
  * incoming/ (whose record, with the chunk leases, lives under the batch alone: batch-runs.ts). Until
- * the file of a `POST /batches` upload arrives, the record that call left stands in for it. Another
- * tenant's batch is simply not found.
+ * the file of a `POST /batches` upload arrives, the record that call left stands in for it, and once
+ * its URL has expired with no file arrived, it reads `expired`. Another tenant's batch is simply not
+ * found.
  *
  * Both places are read in one TransactGetItems call: an id does not tell which kind of batch it names
  * (upload and API batch ids are both UUIDs, file and idempotent API batch ids both 32 hex digits), and
@@ -50,12 +51,14 @@ export async function getBatch(table: TableContext, tenant: TenantId, batchId: s
     ),
   );
   const [own, file] = (result.Responses ?? []).map((response) => response?.Item);
-  const record = (item: Record<string, unknown> | undefined) => item && v.parse(BatchRecordSchema, item);
+  const record = (item: Record<string, unknown>) => v.parse(BatchRecordSchema, item);
   if (own && own['status'] !== 'awaiting_upload') return record(own);
-  return file?.['tenant'] === tenant ? record(file) : record(own);
+  if (file?.['tenant'] === tenant) return record(file);
+  return own && uploadAsOf(record(own), table.now());
 }
 
-/** The record of a batch whose file a `POST /batches` URL is yet to receive. */
-export function awaitingUpload(batchId: string, createdAt: string): BatchRecord {
-  return { batch_id: batchId, status: 'awaiting_upload', total: 0, successful: 0, failed: 0, created_at: createdAt, completed_at: null };
+/** An upload whose URL has expired with no file arrived is over: it reads `expired` (batch-uploads.ts). */
+function uploadAsOf(upload: BatchRecord, now: Date): BatchRecord {
+  const lapsed = upload.upload_expires_at !== undefined && Date.parse(upload.upload_expires_at) <= now.getTime();
+  return lapsed ? { ...upload, status: 'expired' } : upload;
 }
