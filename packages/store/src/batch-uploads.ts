@@ -1,10 +1,10 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import type { BatchRecord } from './batch-record.js';
-import { getBatch, putBatch } from './batches.js';
+import { batchRecordPut, getBatch, putBatch } from './batches.js';
 import { conditionFailedAt } from './cancellation-reasons.js';
 import { ConflictError } from './errors.js';
-import { tenantBatchKey, TENANT_PREFIX } from './keys.js';
+import { TENANT_PREFIX } from './keys.js';
 import type { PresignedUpload } from './presigned-urls.js';
 import { tableCall } from './retry.js';
 import { TABLE_KEYS } from './table.js';
@@ -78,7 +78,7 @@ async function nameHolder(table: TableContext, tenant: TenantId, name: string): 
 export async function openUpload(table: TableContext, tenant: TenantId, { batchId, name, attempt, sign }: UploadOpening): Promise<PresignedUpload> {
   const createdAt = attempt?.startedAt ?? table.now().toISOString();
   const holder = name === undefined ? undefined : await nameHolder(table, tenant, name);
-  // An earlier attempt of the same idempotent request holds the name for this very batch.
+  // A name held by this very batch was taken by an earlier attempt of the same idempotent request.
   if (name !== undefined && holder !== undefined && holder !== batchId) {
     const held = await getBatch(table, tenant, holder);
     if (held && OPEN.has(held.status)) throw new BatchNameInUseError(name, held);
@@ -89,21 +89,16 @@ export async function openUpload(table: TableContext, tenant: TenantId, { batchI
     await putBatch(table, tenant, record, attempt);
     return upload;
   }
-  const expiresAt = table.expiresAt();
   const takeName =
     holder === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : { ConditionExpression: 'attribute_not_exists(pk) OR batch_id = :holder', ExpressionAttributeValues: { ':holder': holder } };
-  // As putBatch: a new batch's record is never overwritten; an idempotent attempt's replaces its earlier one.
-  const newRecord = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
+  const nameItem = { ...nameKey(tenant, name), batch_id: batchId, [TABLE_KEYS.timeToLive]: table.expiresAt() };
   try {
     await tableCall('open batch upload', () =>
       table.client.send(
         new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: table.tableName, Item: { ...nameKey(tenant, name), batch_id: batchId, [TABLE_KEYS.timeToLive]: expiresAt }, ...takeName } },
-            { Put: { TableName: table.tableName, Item: { ...tenantBatchKey(tenant, batchId), ...record, [TABLE_KEYS.timeToLive]: expiresAt }, ...newRecord } },
-          ],
+          TransactItems: [{ Put: { TableName: table.tableName, Item: nameItem, ...takeName } }, { Put: batchRecordPut(table, tenant, record, attempt) }],
         }),
       ),
     );

@@ -11,15 +11,19 @@ import type { TableContext } from './table-context.js';
 import type { WriteAttempt } from './write-attempts.js';
 
 /**
- * Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of
- * overwriting it. An attempt of an idempotent request (whose batch id derives from its key) writes its
- * record again instead, replacing the one an earlier attempt of the same request wrote.
+ * The put of a tenant's batch record, alone (putBatch) or in a transaction (batch-uploads.ts): a new
+ * batch's record is never overwritten; an attempt of an idempotent request (whose batch id derives
+ * from its key) writes its record again instead, replacing the one an earlier attempt wrote.
  */
-export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt): Promise<void> {
+export function batchRecordPut(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt) {
   const item = { ...tenantBatchKey(tenant, record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
-  const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
+  return { TableName: table.tableName, Item: item, ...(attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }) };
+}
+
+/** Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
+export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt): Promise<void> {
   try {
-    await tableCall('put batch', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ...condition })));
+    await tableCall('put batch', () => table.client.send(new PutCommand(batchRecordPut(table, tenant, record, attempt))));
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`batch ${record.batch_id} already exists`);
     throw error;
