@@ -7,7 +7,7 @@ export const ERROR_STATUSES = {
   400: 'The body is empty or not JSON (`MALFORMED_JSON`), a query parameter is invalid (`INVALID_PARAMETER`, each named in `issues`), or the `Idempotency-Key` header is malformed (`INVALID_HEADER`).',
   403: 'The `x-api-key` header is missing or names no key (`FORBIDDEN`).',
   404: 'The company, batch or normalization context is not stored (`NOT_FOUND`).',
-  409: 'A request with this `Idempotency-Key` is still running (`IDEMPOTENCY_IN_PROGRESS`): retry after `Retry-After` seconds to get its answer.',
+  409: 'A request with this `Idempotency-Key` is still running (`IDEMPOTENCY_IN_PROGRESS`): retry after `Retry-After` seconds to get its answer. Or, on `POST /batches`, the `name` belongs to a batch of yours that has not ended (`BATCH_NAME_IN_USE`): `issues` names it and its status; `Retry-After` counts down to the expiry of its upload URL while it awaits its file.',
   413: 'The body is larger than the route accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not sent as `application/json` (`UNSUPPORTED_MEDIA_TYPE`).',
   422: 'The body breaks the schema (`VALIDATION_FAILED`): `issues` names every offending field; or the `Idempotency-Key` was already used with another query or body (`IDEMPOTENCY_KEY_REUSED`).',

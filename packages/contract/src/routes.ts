@@ -112,7 +112,7 @@ export const OPERATIONS = {
     apiKeyRequired: true,
     summary: 'Upload a JSONL file to score as a batch',
     description:
-      'Answers a presigned URL to PUT one JSONL file (one company per line) to your folder of the data bucket, `incoming/<tenant>/<name>.jsonl`, and the `batch_id` it will be scored under: `GET /batches/{batch_id}` is `awaiting_upload` until the file arrives, then follows the batch, and once it is completed links its results and errors. Send `{}` to let the batch id name the file.',
+      'Answers a presigned URL to PUT one JSONL file (one company per line) to your folder of the data bucket, `incoming/<tenant>/<name>.jsonl`, and the `batch_id` it will be scored under: `GET /batches/{batch_id}` is `awaiting_upload` until the file arrives, then follows the batch, and once it is completed links its results and errors; it is `expired` when the URL expired before any file arrived. A `name` is yours again once its batch has ended (completed, failed or expired): while it is awaiting its upload, queued or running, another upload of that name is a 409. Send `{}` to let the batch id name the file.',
     body: BatchUploadRequestSchema,
     responses: { 201: { description: 'The batch id and how to upload its file.', schema: BatchUploadResponseSchema } },
     errors: [...JSON_BODY, ...IDEMPOTENT, 503, ...KEYED],

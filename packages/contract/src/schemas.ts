@@ -136,7 +136,7 @@ export const ScoresResponseSchema = v.union([ScoreResponseSchema, HistoryRespons
 export const BatchUploadRequestSchema = v.object({
   name: v.pipe(
     v.optional(BatchNameSchema),
-    v.description("The file's name under your folder, incoming/<tenant>/<name>.jsonl (`.jsonl` is added when missing); the batch id when absent."),
+    v.description("The file's name under your folder, incoming/<tenant>/<name>.jsonl (`.jsonl` is added when missing), held by this batch until it ends; the batch id when absent."),
   ),
 });
 const PresignedUrlSchema = v.object({ url: v.string(), expires_at: v.string() });

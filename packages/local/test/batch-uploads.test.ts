@@ -87,6 +87,25 @@ describe('POST /batches on the local runtime', () => {
     expect((await send({ name: 'other' })).status).toBe(422);
   });
 
+  it('refuses a name while its batch is open, with 409 naming the field, the batch and when its URL expires, and gives it out again once that batch has ended', async () => {
+    const first = (await (await as(acme, '/batches', { method: 'POST', json: { name: 'weekly' } })).json()) as UploadAnswer;
+    const refused = await as(acme, '/batches', { method: 'POST', json: { name: 'weekly.jsonl' } });
+    expect(refused.status).toBe(409);
+    const body = (await refused.json()) as ErrorBody;
+    expect(body.error).toMatchObject({ code: 'BATCH_NAME_IN_USE', issues: [{ path: 'name', message: expect.stringContaining(`batch ${first.batch_id}, awaiting its upload until ${first.upload.expires_at}`) }] });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect((await as(globex, '/batches', { method: 'POST', json: { name: 'weekly' } })).status).toBe(201);
+
+    const put = await fetch(first.upload.url, { method: 'PUT', headers: first.upload.headers, body: [...companyLines(5, 'weekly')].join('') });
+    expect(put.status).toBe(200);
+    await expect(batchOnceEnded(acme, first.batch_id)).resolves.toMatchObject({ status: 'completed', summary: { total: 5, successful: 5, failed: 0 } });
+    const next = await as(acme, '/batches', { method: 'POST', json: { name: 'weekly' } });
+    expect(next.status).toBe(201);
+    await expect(next.json()).resolves.toMatchObject({ key: first.key, status: 'awaiting_upload' });
+  });
+
   it('names the file after the batch when no name is given', async () => {
     const answer = (await (await as(globex, '/batches', { method: 'POST', json: {} })).json()) as UploadAnswer;
     expect(answer.key).toBe(`incoming/globex/${answer.batch_id}.jsonl`);

@@ -1,6 +1,7 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createScorer, validateCompany, type Company } from '@echo-ridge/engine';
-import { ConflictError, createDocumentClient, createStore, createTableContext, deleteApiKeyTenant, findApiKeyTenant, putApiKeyTenant, InvalidCursorError, type BatchRecord, type Store, type TenantStore } from '@echo-ridge/store';
+import { BatchNameInUseError, ConflictError, createBatchRunStore, createDocumentClient, createStore, createTableContext, presignUpload, deleteApiKeyTenant, findApiKeyTenant, putApiKeyTenant, InvalidCursorError, type BatchRecord, type BatchRunStore, type Store, type TenantStore } from '@echo-ridge/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LOCAL_AWS, startDynamoDbLocal, type DynamoDbLocal } from '../src/dynamodb-local.js';
@@ -136,6 +137,171 @@ describe('batches', () => {
     expect([...first.items, ...rest.items].map((item) => [item.company_id, item.batch_index])).toEqual(ids.map((id, index) => [id, index]));
     expect(rest.next_cursor).toBeNull();
     await expect(store.batchScores('batch-other', { limit: 3, cursor: first.next_cursor! })).rejects.toThrow(InvalidCursorError);
+  });
+});
+
+/** Signs upload URLs as the API does, offline: presigning needs credentials, not an answer. */
+const signer = new S3Client({ ...LOCAL_AWS, endpoint: 'http://127.0.0.1:9', forcePathStyle: true });
+const UPLOAD_URL_SECONDS = 15 * 60;
+const opening = (batchId: string, now: Date, name?: string, s3 = signer) => ({
+  batchId,
+  name,
+  sign: () => presignUpload(s3, batchId, { bucket: 'data', key: `incoming/t/${name ?? batchId}.jsonl`, expiresInSeconds: UPLOAD_URL_SECONDS, now }),
+});
+
+/** The store's own options on the test table, with a document client whose every request is listed by command name. */
+function countingOptions(now?: () => Date) {
+  const documents = createDocumentClient({ region: LOCAL_AWS.region, endpoint: dynamoDb.endpoint });
+  const requests: string[] = [];
+  documents.middlewareStack.add(
+    (next, context) => (args) => {
+      requests.push(context.commandName ?? 'unnamed');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return { requests, options: { client: documents, tableName: TABLE, retentionDays: RETENTION_DAYS, ...(now && { now }) } };
+}
+
+/** The record a file batch's first delivery writes (batch-runs.ts), of a one-chunk file of `tenant`. */
+const fileBatch = (runs: BatchRunStore, batchId: string, tenant: string) =>
+  runs.create({
+    batch_id: batchId,
+    tenant,
+    source: { bucket: 'data', key: `incoming/${tenant}/${batchId}.jsonl`, etag: '"e"', size: 10 },
+    chunks: [{ index: 0, start: 0, end: 10 }],
+    context_version: 'v1',
+    results_key: `results/${batchId}.jsonl`,
+    errors_key: `errors/${batchId}.jsonl`,
+  });
+
+describe('reading a batch', () => {
+  let counted: ReturnType<typeof countingOptions>;
+  let runs: BatchRunStore;
+  let reader: TenantStore;
+  const tenant = (id: string) => createStore(counted.options).tenant(id);
+  beforeAll(() => {
+    counted = countingOptions();
+    runs = createBatchRunStore(counted.options);
+    reader = tenant('reader');
+  });
+  const apiBatch = (batchId: string): BatchRecord => ({ batch_id: batchId, status: 'completed', total: 1, successful: 1, failed: 0, created_at: '2026-03-01T12:00:00.000Z', completed_at: '2026-03-01T12:00:01.000Z' });
+
+  it.each([
+    ['a batch sent through the API', 'api-kind', () => reader.putBatch(apiBatch('api-kind')), { status: 'completed', total: 1 }],
+    ['an upload whose file has not arrived', 'upload-waiting', () => reader.openUpload(opening('upload-waiting', new Date())), { status: 'awaiting_upload' }],
+    ['an upload whose file arrived: the file batch stands in for it', 'upload-arrived', async () => {
+      await reader.openUpload(opening('upload-arrived', new Date()));
+      await fileBatch(runs, 'upload-arrived', 'reader');
+    }, { status: 'queued', tenant: 'reader', chunk_count: 1 }],
+    ["a file dropped in the tenant's folder", 'dropped-file', () => fileBatch(runs, 'dropped-file', 'reader'), { status: 'queued', tenant: 'reader' }],
+    ["an upload whose id another tenant's file carries: the upload's own record", 'upload-foreign-file', async () => {
+      await reader.openUpload(opening('upload-foreign-file', new Date()));
+      await fileBatch(runs, 'upload-foreign-file', 'other');
+    }, { status: 'awaiting_upload' }],
+  ])('reads %s in one request', async (_, batchId, make, expected) => {
+    await make();
+    counted.requests.length = 0;
+    expect(await reader.getBatch(batchId)).toMatchObject({ batch_id: batchId, ...expected });
+    expect(counted.requests).toHaveLength(1);
+  });
+
+  it("finds nothing, in one request, for another tenant's batch of any kind or an unknown id", async () => {
+    const owner = tenant('owner');
+    await owner.putBatch(apiBatch('owned-api'));
+    await owner.openUpload(opening('owned-upload', new Date()));
+    await fileBatch(runs, 'owned-upload', 'owner');
+    await fileBatch(runs, 'owned-file', 'owner');
+    for (const batchId of ['owned-api', 'owned-upload', 'owned-file', 'never-made']) {
+      counted.requests.length = 0;
+      expect(await reader.getBatch(batchId)).toBeUndefined();
+      expect(counted.requests).toHaveLength(1);
+    }
+    await expect(owner.getBatch('owned-file')).resolves.toMatchObject({ tenant: 'owner' });
+  });
+});
+
+describe('batch uploads', () => {
+  let now = Date.parse('2026-05-01T09:00:00.000Z');
+  let counted: ReturnType<typeof countingOptions>;
+  let runs: BatchRunStore;
+  const tenant = (id: string) => createStore(counted.options).tenant(id);
+  const at = () => new Date(now);
+  beforeAll(() => {
+    counted = countingOptions(at);
+    runs = createBatchRunStore(counted.options);
+  });
+  const inUseBy = (batchId: string, status: string) => expect.objectContaining({ name: 'BatchNameInUseError', holder: expect.objectContaining({ batch_id: batchId, status }) });
+
+  it('writes nothing when the URL cannot be signed, and leaves the name free', async () => {
+    const uploads = tenant('unsigned-uploads');
+    const expired = new S3Client({ region: LOCAL_AWS.region, credentials: () => Promise.reject(new Error('the role session has expired')) });
+    await expect(uploads.openUpload(opening('never-signed', at(), 'leads', expired))).rejects.toThrow('the role session has expired');
+    await expect(uploads.openUpload(opening('never-signed-2', at(), undefined, expired))).rejects.toThrow('the role session has expired');
+
+    const items = await client.send(new ScanCommand({ TableName: TABLE, FilterExpression: 'begins_with(pk, :tenant)', ExpressionAttributeValues: { ':tenant': { S: 'TENANT#unsigned-uploads#' } } }));
+    expect(items.Items).toEqual([]);
+    expect(await uploads.getBatch('never-signed')).toBeUndefined();
+    await expect(uploads.openUpload(opening('signed', at(), 'leads'))).resolves.toMatchObject({ method: 'PUT' });
+  });
+
+  it('reads an upload whose answer was lost as expired once its URL has expired, and as its file batch if the file came after all', async () => {
+    const uploads = tenant('lost-answers');
+    const upload = await uploads.openUpload(opening('lost', at()));
+    expect(Date.parse(upload.expires_at)).toBe(now + UPLOAD_URL_SECONDS * 1000);
+    now += UPLOAD_URL_SECONDS * 1000 - 1;
+    await expect(uploads.getBatch('lost')).resolves.toMatchObject({ status: 'awaiting_upload', upload_expires_at: upload.expires_at });
+    now += 1;
+    await expect(uploads.getBatch('lost')).resolves.toMatchObject({ status: 'expired', total: 0, completed_at: null });
+    // S3 checks the expiry when a PUT starts: a long one that started in time lands after it.
+    await fileBatch(runs, 'lost', 'lost-answers');
+    await expect(uploads.getBatch('lost')).resolves.toMatchObject({ status: 'queued', tenant: 'lost-answers' });
+  });
+
+  it('refuses a name held by a batch awaiting its upload, queued or running, before signing, and gives it to the next batch once that one has ended', async () => {
+    const uploads = tenant('named-uploads');
+    let signed = 0;
+    const open = (batchId: string) => {
+      const { sign, ...rest } = opening(batchId, at(), 'leads');
+      return uploads.openUpload({ ...rest, sign: () => ((signed += 1), sign()) });
+    };
+    await open('first');
+    await expect(open('second')).rejects.toEqual(inUseBy('first', 'awaiting_upload'));
+    expect(signed).toBe(1);
+    await fileBatch(runs, 'first', 'named-uploads');
+    await expect(open('second')).rejects.toEqual(inUseBy('first', 'queued'));
+    await runs.claimChunk('first', 0, { owner: 'worker', until: now + 60_000 });
+    await expect(open('second')).rejects.toEqual(inUseBy('first', 'running'));
+    await expect(tenant('other-uploads').openUpload(opening('elsewhere', at(), 'leads'))).resolves.toMatchObject({ method: 'PUT' });
+    expect(await uploads.getBatch('second')).toBeUndefined();
+
+    await runs.fail('first', 'the object changed while it was scored');
+    await open('second');
+    await expect(uploads.getBatch('second')).resolves.toMatchObject({ status: 'awaiting_upload' });
+    await expect(open('third')).rejects.toEqual(inUseBy('second', 'awaiting_upload'));
+    now += UPLOAD_URL_SECONDS * 1000;
+    await open('third');
+    await expect(uploads.getBatch('third')).resolves.toMatchObject({ status: 'awaiting_upload' });
+  });
+
+  it('gives a name to one of two uploads that ask for it at the same moment', async () => {
+    const uploads = tenant('racing-uploads');
+    const [a, b] = await Promise.allSettled([uploads.openUpload(opening('race-a', at(), 'race')), uploads.openUpload(opening('race-b', at(), 'race'))]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const [winner, loser] = a.status === 'fulfilled' ? ['race-a', b] : ['race-b', a];
+    expect(loser.status === 'rejected' && loser.reason).toBeInstanceOf(BatchNameInUseError);
+    await expect(uploads.getBatch(winner)).resolves.toMatchObject({ status: 'awaiting_upload' });
+    await expect(uploads.getBatch(winner === 'race-a' ? 'race-b' : 'race-a')).resolves.toBeUndefined();
+  });
+
+  it('opens the same upload again for every attempt of an idempotent request, at the first attempt’s time', async () => {
+    const uploads = tenant('retried-uploads');
+    const attempt = await uploads.claimAttempt('createBatchUpload', 'key-1', 3600);
+    await uploads.openUpload({ ...opening('retried', at(), 'retried'), attempt });
+    now += 5_000;
+    const again = await uploads.openUpload({ ...opening('retried', at(), 'retried'), attempt });
+    await expect(uploads.getBatch('retried')).resolves.toMatchObject({ status: 'awaiting_upload', created_at: attempt.startedAt, upload_expires_at: again.expires_at });
+    await expect(uploads.openUpload(opening('not-retried', at(), 'retried'))).rejects.toEqual(inUseBy('retried', 'awaiting_upload'));
   });
 });
 

@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { BatchRecordSchema } from './batch-record.js';
+import { conditionFailedAt } from './cancellation-reasons.js';
 import { tableCall } from './retry.js';
 import { FileBatchFields, type BatchSource } from './file-batches.js';
 import { batchKey, COUNTERS_KEY, tenantCountersKey } from './keys.js';
@@ -298,7 +299,7 @@ export async function completeBatchRun(table: TableContext, run: BatchRun): Prom
     );
     return completed;
   } catch (error) {
-    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return undefined;
+    if (conditionFailedAt(error, 0)) return undefined;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 import { ConflictError } from './errors.js';
@@ -11,40 +11,58 @@ import type { TableContext } from './table-context.js';
 import type { WriteAttempt } from './write-attempts.js';
 
 /**
- * Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of
- * overwriting it. An attempt of an idempotent request (whose batch id derives from its key) writes its
- * record again instead, replacing the one an earlier attempt of the same request wrote.
+ * The put of a tenant's batch record, alone (putBatch) or in a transaction (batch-uploads.ts): a new
+ * batch's record is never overwritten; an attempt of an idempotent request (whose batch id derives
+ * from its key) writes its record again instead, replacing the one an earlier attempt wrote.
  */
-export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt): Promise<void> {
+export function batchRecordPut(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt) {
   const item = { ...tenantBatchKey(tenant, record.batch_id), ...record, [TABLE_KEYS.timeToLive]: table.expiresAt() };
-  const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
+  return { TableName: table.tableName, Item: item, ...(attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }) };
+}
+
+/** Creates a tenant's batch record; a second writer of the same batch id gets ConflictError instead of overwriting it. */
+export async function putBatch(table: TableContext, tenant: TenantId, record: BatchRecord, attempt?: WriteAttempt): Promise<void> {
   try {
-    await tableCall('put batch', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: item, ...condition })));
+    await tableCall('put batch', () => table.client.send(new PutCommand(batchRecordPut(table, tenant, record, attempt))));
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`batch ${record.batch_id} already exists`);
     throw error;
   }
 }
 
-async function readRecord(table: TableContext, key: { pk: string; sk: string }): Promise<BatchRecord | undefined> {
-  const result = await tableCall('get batch', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: key })));
-  return result.Item && v.parse(BatchRecordSchema, result.Item);
-}
-
 /**
  * A tenant's batch record: one it sent through the API, or a file batch of a file in its folder of
  * incoming/ (whose record, with the chunk leases, lives under the batch alone: batch-runs.ts). Until
- * the file of a `POST /batches` upload arrives, the record that call left stands in for it. Another
- * tenant's batch is simply not found.
+ * the file of a `POST /batches` upload arrives, the record that call left stands in for it, and once
+ * its URL has expired with no file arrived, it reads `expired`. Another tenant's batch is simply not
+ * found.
+ *
+ * Both places are read in one TransactGetItems call: an id does not tell which kind of batch it names
+ * (upload and API batch ids are both UUIDs, file and idempotent API batch ids both 32 hex digits), and
+ * the common polls, of a file batch or of an upload once its file arrived, would otherwise read twice,
+ * one after the other. It needs no grant beyond GetItem on both keys (IAM checks each Get as GetItem)
+ * and reads consistently, at 2 read units per 4 KB of item where an eventually consistent GetItem
+ * takes 0.5 (a poll of two small items: 4 units instead of 1). DynamoDB cancels it while another write to either item
+ * is in flight (a chunk finishing); tableCall sends it again, as it does any write conflict. Writers
+ * are never held up by it.
  */
 export async function getBatch(table: TableContext, tenant: TenantId, batchId: string): Promise<BatchRecord | undefined> {
-  const own = await readRecord(table, tenantBatchKey(tenant, batchId));
-  if (own && own.status !== 'awaiting_upload') return own;
-  const file = await readRecord(table, batchKey(batchId));
-  return file?.tenant === tenant ? file : own;
+  const result = await tableCall('get batch', () =>
+    table.client.send(
+      new TransactGetCommand({
+        TransactItems: [{ Get: { TableName: table.tableName, Key: tenantBatchKey(tenant, batchId) } }, { Get: { TableName: table.tableName, Key: batchKey(batchId) } }],
+      }),
+    ),
+  );
+  const [own, file] = (result.Responses ?? []).map((response) => response?.Item);
+  const record = (item: Record<string, unknown>) => v.parse(BatchRecordSchema, item);
+  if (own && own['status'] !== 'awaiting_upload') return record(own);
+  if (file?.['tenant'] === tenant) return record(file);
+  return own && uploadAsOf(record(own), table.now());
 }
 
-/** The record of a batch whose file a `POST /batches` URL is yet to receive. */
-export function awaitingUpload(batchId: string, createdAt: string): BatchRecord {
-  return { batch_id: batchId, status: 'awaiting_upload', total: 0, successful: 0, failed: 0, created_at: createdAt, completed_at: null };
+/** An upload whose URL has expired with no file arrived is over: it reads `expired` (batch-uploads.ts). */
+function uploadAsOf(upload: BatchRecord, now: Date): BatchRecord {
+  const lapsed = upload.upload_expires_at !== undefined && Date.parse(upload.upload_expires_at) <= now.getTime();
+  return lapsed ? { ...upload, status: 'expired' } : upload;
 }

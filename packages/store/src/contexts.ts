@@ -1,8 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { NormContextSchema, parseContext, serializeContext, type NormContext } from '@echo-ridge/engine';
 import * as v from 'valibot';
+import { cancellationCodes, conditionFailedAt } from './cancellation-reasons.js';
 import { ContextVersionSchema } from './context-version.js';
 import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
@@ -185,12 +185,11 @@ export function createContextStore({ table, s3, bucket }: ContextStoreOptions) {
           await tableCall('publish context', () => table.client.send(new TransactWriteCommand(transaction)));
           return { published: true, pointer };
         } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const [pointerCheck, versionCheck] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-          if (versionCheck === 'ConditionalCheckFailed') throw new ConflictError(`context ${version} was meanwhile published with another checksum`);
-          if (pointerCheck === 'ConditionalCheckFailed') return { published: false, current: await currentPointer() };
+          // The actions in the order of TransactItems: the pointer's put, then the version's.
+          if (conditionFailedAt(error, 1)) throw new ConflictError(`context ${version} was meanwhile published with another checksum`);
+          if (conditionFailedAt(error, 0)) return { published: false, current: await currentPointer() };
           // Another transaction on the same items was in flight: run again, and let the conditions decide.
-          if (![pointerCheck, versionCheck].includes('TransactionConflict') || attempt === MAX_PUBLISH_ATTEMPTS) throw error;
+          if (!cancellationCodes(error)?.includes('TransactionConflict') || attempt === MAX_PUBLISH_ATTEMPTS) throw error;
         }
       }
     },

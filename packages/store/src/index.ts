@@ -1,5 +1,6 @@
 export * from './batch-record.js';
 export * from './batches.js';
+export * from './batch-uploads.js';
 export * from './context-version.js';
 export * from './client.js';
 export { MAX_PAGE_SIZE, type Page, type PageRequest } from './cursor.js';

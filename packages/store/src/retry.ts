@@ -1,4 +1,5 @@
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
+import { cancellationCodes } from './cancellation-reasons.js';
 import { isTransient, StoreUnavailableError } from './errors.js';
 
 /**
@@ -24,10 +25,9 @@ const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'Throttlin
  */
 export function isWriteConflict(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, CancellationReasons } = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  if (name === 'TransactionConflictException') return true;
-  if (name !== 'TransactionCanceledException') return false;
-  const codes = (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  if ((error as { name?: string }).name === 'TransactionConflictException') return true;
+  const codes = cancellationCodes(error);
+  if (!codes) return false;
   return codes.some((code) => RETRYABLE_CANCELLATIONS.has(code)) && codes.every((code) => code === 'None' || RETRYABLE_CANCELLATIONS.has(code));
 }
 

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScorePayload } from '@echo-ridge/engine';
 import type { BatchRecord } from './batch-record.js';
-import { awaitingUpload, getBatch, putBatch } from './batches.js';
+import { openUpload, type UploadOpening } from './batch-uploads.js';
+import { getBatch, putBatch } from './batches.js';
 import { addCompaniesScored, companiesScored } from './counters.js';
 import type { PageRequest } from './cursor.js';
 import { batchScores, latestScore, putScore, scoreHistory, writeBatchScores, type BatchMember } from './scores.js';
@@ -51,8 +52,8 @@ function tenantStore(table: TableContext, tenant: TenantId) {
     latestScore: (companyId: string) => latestScore(table, tenant, companyId),
     scoreHistory: (companyId: string, page: PageRequest) => scoreHistory(table, tenant, companyId, page),
     putBatch: (record: BatchRecord, attempt?: WriteAttempt) => putBatch(table, tenant, record, attempt),
-    /** Records a batch whose file is yet to be uploaded (`POST /batches`). */
-    awaitUpload: (batchId: string, attempt?: WriteAttempt) => putBatch(table, tenant, awaitingUpload(batchId, attempt?.startedAt ?? table.now().toISOString()), attempt),
+    /** Opens the upload of a batch file (`POST /batches`): its name checked, its URL signed, then its record written. */
+    openUpload: (opening: UploadOpening) => openUpload(table, tenant, opening),
     getBatch: (batchId: string) => getBatch(table, tenant, batchId),
     batchScores: (batchId: string, page: PageRequest) => batchScores(table, tenant, batchId, page),
     /** The companies this tenant scored through the API. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
+import { conditionFailedAt } from './cancellation-reasons.js';
 import type { CountersKey } from './counters.js';
 import { idempotencyPartition } from './keys.js';
 import { tableCall } from './retry.js';
@@ -57,12 +58,6 @@ export async function claimAttempt(table: TableContext, tenant: TenantId, operat
   return { id, startedAt: v.parse(AttemptItemSchema, result.Attributes).started_at, key };
 }
 
-/** True when a transaction was cancelled because its first action's condition failed. */
-function firstConditionFailed(error: unknown): boolean {
-  const { name, CancellationReasons } = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return name === 'TransactionCanceledException' && CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-}
-
 /** Adds `count` to the counters unless an earlier attempt of the same request already did. */
 export async function addOnce(table: TableContext, attempt: WriteAttempt, counters: CountersKey, count: number): Promise<void> {
   try {
@@ -92,7 +87,8 @@ export async function addOnce(table: TableContext, attempt: WriteAttempt, counte
       ),
     );
   } catch (error) {
-    if (firstConditionFailed(error)) return;
+    // The attempt item's condition failed: an earlier attempt counted already.
+    if (conditionFailedAt(error, 0)) return;
     throw error;
   }
 }

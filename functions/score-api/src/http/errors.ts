@@ -39,6 +39,10 @@ export const unsupportedMediaType = (contentType: string | undefined) =>
     `The request body must be JSON, sent with content-type: application/json (got ${contentType === undefined ? 'no content-type' : JSON.stringify(contentType)}).`,
   );
 
+/** A name of `POST /batches` held by a batch that has not ended; `issues` says by which and what to do. */
+export const batchNameInUse = (name: string, why: string, retryAfterSeconds?: number) =>
+  new HttpError(409, 'BATCH_NAME_IN_USE', `The name ${JSON.stringify(name)} belongs to a batch that has not ended: see issues.`, [{ path: 'name', message: why }], retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) });
+
 export const unprocessable = (message: string, issues: ValidationIssue[]) => new HttpError(422, 'VALIDATION_FAILED', message, issues);
 
 export const serviceUnavailable = () =>
