@@ -199,14 +199,14 @@ describe('reading a batch', () => {
       await reader.openUpload(opening('upload-foreign-file', new Date()));
       await fileBatch(runs, 'upload-foreign-file', 'other');
     }, { status: 'awaiting_upload' }],
-  ])('reads %s in one request', async (_, batchId, make, expected) => {
+  ])('reads %s with one GetItem of each place, sent together', async (_, batchId, make, expected) => {
     await make();
     counted.requests.length = 0;
     expect(await reader.getBatch(batchId)).toMatchObject({ batch_id: batchId, ...expected });
-    expect(counted.requests).toHaveLength(1);
+    expect(counted.requests).toEqual(['GetItemCommand', 'GetItemCommand']);
   });
 
-  it("finds nothing, in one request, for another tenant's batch of any kind or an unknown id", async () => {
+  it("finds nothing, with the same two GetItems, for another tenant's batch of any kind or an unknown id", async () => {
     const owner = tenant('owner');
     await owner.putBatch(apiBatch('owned-api'));
     await owner.openUpload(opening('owned-upload', new Date()));
@@ -215,7 +215,7 @@ describe('reading a batch', () => {
     for (const batchId of ['owned-api', 'owned-upload', 'owned-file', 'never-made']) {
       counted.requests.length = 0;
       expect(await reader.getBatch(batchId)).toBeUndefined();
-      expect(counted.requests).toHaveLength(1);
+      expect(counted.requests).toEqual(['GetItemCommand', 'GetItemCommand']);
     }
     await expect(owner.getBatch('owned-file')).resolves.toMatchObject({ tenant: 'owner' });
   });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { BatchRecordSchema, type BatchRecord } from './batch-record.js';
 import { ConflictError } from './errors.js';
@@ -37,24 +37,16 @@ export async function putBatch(table: TableContext, tenant: TenantId, record: Ba
  * its URL has expired with no file arrived, it reads `expired`. Another tenant's batch is simply not
  * found.
  *
- * Both places are read in one TransactGetItems call: an id does not tell which kind of batch it names
- * (upload and API batch ids are both UUIDs, file and idempotent API batch ids both 32 hex digits), and
- * the common polls, of a file batch or of an upload once its file arrived, would otherwise read twice,
- * one after the other. It needs no grant beyond GetItem on both keys (IAM checks each Get as GetItem)
- * and reads consistently, at 2 read units per 4 KB of item where an eventually consistent GetItem
- * takes 0.5 (a poll of two small items: 4 units instead of 1). DynamoDB cancels it while another write to either item
- * is in flight (a chunk finishing); tableCall sends it again, as it does any write conflict. Writers
- * are never held up by it.
+ * Both places are read at once, one GetItem each in parallel: an id does not tell which kind of batch
+ * it names (upload and API batch ids are both UUIDs, file and idempotent API batch ids both 32 hex
+ * digits), and the common polls, of a file batch or of an upload once its file arrived, would
+ * otherwise wait for two reads one after the other. Not TransactGetItems: it would cost 4 read units
+ * instead of 1 and be cancelled by any write in flight to the batch, which a running batch makes at
+ * every chunk. Not BatchGetItem: a grant more, and unprocessed keys to send again.
  */
 export async function getBatch(table: TableContext, tenant: TenantId, batchId: string): Promise<BatchRecord | undefined> {
-  const result = await tableCall('get batch', () =>
-    table.client.send(
-      new TransactGetCommand({
-        TransactItems: [{ Get: { TableName: table.tableName, Key: tenantBatchKey(tenant, batchId) } }, { Get: { TableName: table.tableName, Key: batchKey(batchId) } }],
-      }),
-    ),
-  );
-  const [own, file] = (result.Responses ?? []).map((response) => response?.Item);
+  const read = (Key: Record<string, string>) => tableCall('get batch', () => table.client.send(new GetCommand({ TableName: table.tableName, Key })));
+  const [own, file] = (await Promise.all([read(tenantBatchKey(tenant, batchId)), read(batchKey(batchId))])).map((result) => result.Item);
   const record = (item: Record<string, unknown>) => v.parse(BatchRecordSchema, item);
   if (own && own['status'] !== 'awaiting_upload') return record(own);
   if (file?.['tenant'] === tenant) return record(file);
