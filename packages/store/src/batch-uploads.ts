@@ -4,7 +4,7 @@ import type { BatchRecord } from './batch-record.js';
 import { batchRecordPut, getBatch, putBatch } from './batches.js';
 import { conditionFailedAt } from './cancellation-reasons.js';
 import { ConflictError } from './errors.js';
-import { TENANT_PREFIX } from './keys.js';
+import { uploadNameKey } from './keys.js';
 import type { PresignedUpload } from './presigned-urls.js';
 import { tableCall } from './retry.js';
 import { TABLE_KEYS } from './table.js';
@@ -34,8 +34,6 @@ import type { WriteAttempt } from './write-attempts.js';
 /** The statuses of a batch that still holds its name. */
 const OPEN = new Set<BatchRecord['status']>(['awaiting_upload', 'queued', 'running']);
 
-/** A tenant's name of a batch file (a name holds no `#`: BatchNameSchema). */
-const nameKey = (tenant: TenantId, name: string) => ({ pk: `${TENANT_PREFIX}${tenant}#UPLOAD#${name}`, sk: 'NAME' });
 
 const NameItemSchema = v.object({ batch_id: v.string() });
 
@@ -67,7 +65,7 @@ export function awaitingUpload(batchId: string, createdAt: string, uploadExpires
 
 /** The batch that holds a name now, read consistently: the transaction below takes the name from this one only. */
 async function nameHolder(table: TableContext, tenant: TenantId, name: string): Promise<string | undefined> {
-  const result = await tableCall('read batch name', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: nameKey(tenant, name), ConsistentRead: true })));
+  const result = await tableCall('read batch name', () => table.client.send(new GetCommand({ TableName: table.tableName, Key: uploadNameKey(tenant, name), ConsistentRead: true })));
   return result.Item && v.parse(NameItemSchema, result.Item).batch_id;
 }
 
@@ -93,7 +91,7 @@ export async function openUpload(table: TableContext, tenant: TenantId, { batchI
     holder === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : { ConditionExpression: 'attribute_not_exists(pk) OR batch_id = :holder', ExpressionAttributeValues: { ':holder': holder } };
-  const nameItem = { ...nameKey(tenant, name), batch_id: batchId, [TABLE_KEYS.timeToLive]: table.expiresAt() };
+  const nameItem = { ...uploadNameKey(tenant, name), batch_id: batchId, [TABLE_KEYS.timeToLive]: table.expiresAt() };
   try {
     await tableCall('open batch upload', () =>
       table.client.send(

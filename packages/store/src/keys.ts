@@ -49,6 +49,9 @@ export const batchMemberKey = (tenant: string, batchId: string, index: number) =
   gsi1sk: `ITEM#${memberOrder(index)}`,
 });
 
+/** Which batch holds a tenant's batch file name (batch-uploads.ts); a name holds no `#` (BatchNameSchema). */
+export const uploadNameKey = (tenant: string, name: string) => ({ pk: tenantKey(tenant, `UPLOAD#${name}`), sk: 'NAME' });
+
 /** The service-wide counters, which file batches add to (batch-runs.ts). */
 export const COUNTERS_KEY = { pk: 'STATS', sk: 'COUNTERS' } as const;
 
