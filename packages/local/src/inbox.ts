@@ -77,10 +77,22 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
     return batchIdFor({ bucket, key, etag: result.ETag ?? '' });
   }
 
-  async function waitForEnd(batchId: string): Promise<BatchRun | undefined> {
+  /**
+   * Asks for the batch until it has ended. A read that fails (DynamoDB Local too busy to answer in time,
+   * or down for a moment) does not end the wait: the pipeline retries its own work, and giving up here
+   * would report a batch that is still running as lost. The first failure of a run of them is said once.
+   */
+  async function waitForEnd(name: string, batchId: string): Promise<BatchRun | undefined> {
+    let unanswered = false;
     while (running) {
-      const run = await getBatch(batchId);
-      if (run && ENDED.has(run.status)) return run;
+      try {
+        const run = await getBatch(batchId);
+        unanswered = false;
+        if (run && ENDED.has(run.status)) return run;
+      } catch (error) {
+        if (!unanswered) log(`inbox/${name}: batch ${batchId} could not be read (${(error as Error).message}); asking again`);
+        unanswered = true;
+      }
       await pause();
     }
     return undefined;
@@ -105,7 +117,7 @@ export async function startInbox(options: InboxOptions): Promise<Inbox> {
 
   async function handle(name: string): Promise<void> {
     const batchId = await upload(name);
-    const run = await waitForEnd(batchId);
+    const run = await waitForEnd(name, batchId);
     if (!run) return;
     const outputs = outboxNames(name);
     const targets = [

@@ -10,7 +10,16 @@ const port = parentPort!;
 const handler = ((await import(module.startsWith('/') ? pathToFileURL(module).href : module)) as Record<string, unknown>)[exportName];
 if (typeof handler !== 'function') throw new Error(`${module} exports no function ${exportName}`);
 
-const serialisable = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) });
+/**
+ * An error as the invoker sees it. Powertools' FullBatchFailureError says only "See individual errors
+ * below" (Lambda's log prints the record errors after it), so their messages are added here.
+ */
+function serialisable(error: unknown): WorkerReply['error'] {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const causes: unknown = (error as { recordErrors?: unknown }).recordErrors;
+  const detail = Array.isArray(causes) ? causes.map((cause) => (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause))) : [];
+  return { name: error.name, message: [error.message, ...detail].join('\n  '), stack: error.stack };
+}
 
 port.on('message', (message: WorkerRequest) => {
   const context = createLambdaContext({ ...settings, timeoutMs: message.remainingMs });
