@@ -32,7 +32,7 @@ import { batchIdFor, DEFAULT_CHUNK_BYTES } from '@echo-ridge/batch';
 import { createScorer, type Company } from '@echo-ridge/engine';
 import { createBatchWriter, createDocumentClient, DEV_TENANT, fileBatchScoreItem, type BatchRun, type BatchRunStore } from '@echo-ridge/store';
 import { BATCH_FUNCTION } from '../src/batch-function.js';
-import { startBatchRuntime } from '../src/batch-runtime.js';
+import { BATCH_SANDBOX_IDLE_MS, startBatchRuntime } from '../src/batch-runtime.js';
 import { LOCAL_AWS, startDynamoDbLocal } from '../src/dynamodb-local.js';
 import { objectCreatedEvent, sequencerClock } from '../src/s3-sqs-bridge.js';
 import { randomFaults } from '../src/fault-policy.js';
@@ -152,8 +152,12 @@ async function inboxToOutbox(file: string, lines: number, faults?: FaultSpec): P
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       gc();
       const settled = process.memoryUsage();
+      // Idle sandboxes are stopped after BATCH_SANDBOX_IDLE_MS, as Lambda reclaims them: their heaps go with them.
+      await new Promise((resolve) => setTimeout(resolve, BATCH_SANDBOX_IDLE_MS + 5_000));
+      gc();
+      const idle = process.memoryUsage();
       console.log(
-        `    memory: runtime RSS ${mb(rssBefore)} before, ${mb(after.runtime.rss)} after (heap ${mb(after.runtime.heapUsed)}), ${mb(settled.rss)} after a collection (heap ${mb(settled.heapUsed)}); DynamoDB Local RSS ${mb(after.dynamoDb)} (its in-memory table holds the scores)`,
+        `    memory: runtime RSS ${mb(rssBefore)} before, ${mb(after.runtime.rss)} after (heap ${mb(after.runtime.heapUsed)}), ${mb(settled.rss)} after a collection (heap ${mb(settled.heapUsed)}), ${mb(idle.rss)} once the idle sandboxes were stopped (${BATCH_SANDBOX_IDLE_MS / 1000} s); DynamoDB Local RSS ${mb(after.dynamoDb)} (its in-memory table holds the scores)`,
       );
       return await timelessDigest(join(folders, 'outbox', 'bench.results.jsonl'));
     } finally {

@@ -14,6 +14,9 @@ import { createSandboxPool } from './sandbox-pool.js';
 import { startSqsPoller } from './sqs-poller.js';
 import { SandboxCrashError, startWorkerSandbox } from './worker-sandbox.js';
 
+/** How long a batch sandbox stays warm without work. */
+export const BATCH_SANDBOX_IDLE_MS = 60_000;
+
 /** The stack's handler file of the batch function, which each sandbox imports as Lambda does. */
 const BATCH_HANDLER_MODULE = createRequire(import.meta.url).resolve('@echo-ridge/batch/handler');
 
@@ -118,7 +121,8 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
           emulators: { dynamodb: options.dynamoDbEndpoint, s3: fauxqs.endpoint, sqs: fauxqs.endpoint },
           faults: options.faults,
         }),
-      { ...settings, diedOf: (error) => error instanceof SandboxCrashError },
+      // Idle a minute, a sandbox is stopped: its heap (a chunk's worth, hundreds of MB) is given back after a large batch.
+      { ...settings, diedOf: (error) => error instanceof SandboxCrashError, idleMs: BATCH_SANDBOX_IDLE_MS },
     );
     const poller = startSqsPoller({
       sqs,

@@ -20,6 +20,16 @@ export interface SandboxPoolOptions extends FunctionSettings {
   maxConcurrency: number;
   /** Whether an invocation's error means its sandbox died (a crash), so that the sandbox is replaced. */
   diedOf?: (error: unknown) => boolean;
+  /**
+   * A stoppable sandbox idle this long is stopped, as Lambda reclaims idle sandboxes, so that the
+   * memory of a burst of invocations (a large batch's chunks) is given back. Unset, idle sandboxes stay.
+   */
+  idleMs?: number;
+}
+
+interface Idle<E, R> {
+  sandbox: Sandbox<E, R>;
+  timer?: NodeJS.Timeout;
 }
 
 const invokeOn = <E, R>(sandbox: Sandbox<E, R>, event: E, context: Context) => (typeof sandbox === 'function' ? sandbox(event, context) : sandbox.invoke(event, context));
@@ -31,7 +41,7 @@ const invokeOn = <E, R>(sandbox: Sandbox<E, R>, event: E, context: Context) => (
  * stopped when it can be, so that the timed-out code stops too.
  */
 export function createSandboxPool<E, R>(createSandbox: () => Sandbox<E, R> | Promise<Sandbox<E, R>>, options: SandboxPoolOptions) {
-  const idle: Sandbox<E, R>[] = [];
+  const idle: Idle<E, R>[] = [];
   const waiting: { resolve(sandbox: Sandbox<E, R>): void; reject(error: unknown): void }[] = [];
   let alive = 0;
 
@@ -46,13 +56,29 @@ export function createSandboxPool<E, R>(createSandbox: () => Sandbox<E, R> | Pro
     }
   };
 
-  const acquire = async (): Promise<Sandbox<E, R>> =>
-    idle.pop() ?? (alive < options.maxConcurrency ? start() : new Promise((resolve, reject) => waiting.push({ resolve, reject })));
+  const acquire = async (): Promise<Sandbox<E, R>> => {
+    const warm = idle.pop();
+    if (warm) {
+      clearTimeout(warm.timer);
+      return warm.sandbox;
+    }
+    return alive < options.maxConcurrency ? start() : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
+
+  const retire = (entry: Idle<E, R>) => {
+    const at = idle.indexOf(entry);
+    if (at === -1 || typeof entry.sandbox === 'function') return;
+    idle.splice(at, 1);
+    alive -= 1;
+    void entry.sandbox.stop().catch(() => undefined);
+  };
 
   const release = (sandbox: Sandbox<E, R>) => {
     const next = waiting.shift();
-    if (next) next.resolve(sandbox);
-    else idle.push(sandbox);
+    if (next) return next.resolve(sandbox);
+    const entry: Idle<E, R> = { sandbox };
+    if (options.idleMs !== undefined && typeof sandbox !== 'function') entry.timer = setTimeout(() => retire(entry), options.idleMs).unref();
+    idle.push(entry);
   };
 
   const discard = async (sandbox: Sandbox<E, R>) => {
@@ -83,7 +109,12 @@ export function createSandboxPool<E, R>(createSandbox: () => Sandbox<E, R> | Pro
     },
     /** Stops every idle sandbox that can be stopped (busy ones end with their invocation's caller). */
     async stop(): Promise<void> {
-      await Promise.all(idle.splice(0).flatMap((sandbox) => (typeof sandbox === 'function' ? [] : [sandbox.stop()])));
+      await Promise.all(
+        idle.splice(0).flatMap(({ sandbox, timer }) => {
+          clearTimeout(timer);
+          return typeof sandbox === 'function' ? [] : [sandbox.stop()];
+        }),
+      );
     },
   };
 }

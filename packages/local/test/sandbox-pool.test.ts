@@ -50,6 +50,27 @@ describe('createSandboxPool', () => {
     expect(created).toHaveLength(2);
   });
 
+  it('stops a stoppable sandbox idle for idleMs, as Lambda reclaims idle sandboxes, and starts a cold one after it', async () => {
+    const stopped: number[] = [];
+    let made = 0;
+    const pool = createSandboxPool(
+      () => {
+        const id = ++made;
+        return { invoke: (event: number) => Promise.resolve(`${id}:${event}`), stop: () => Promise.resolve(void stopped.push(id)) };
+      },
+      { ...settings, maxConcurrency: 2, idleMs: 20 },
+    );
+    await expect(pool.invoke(1)).resolves.toBe('1:1');
+    // Used again before its idle time ran out: the same sandbox, not stopped.
+    await expect(pool.invoke(2)).resolves.toBe('1:2');
+    expect(stopped).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toEqual([1]);
+    await expect(pool.invoke(3)).resolves.toBe('2:3');
+    await pool.stop();
+    expect(stopped).toEqual([1, 2]);
+  });
+
   it('lets an invocation fail without losing the sandbox', async () => {
     const { create, created } = sandboxes((event) => (event === 1 ? Promise.reject(new Error('handler bug')) : tick()));
     const pool = createSandboxPool(create, { ...settings, maxConcurrency: 1 });
