@@ -39,7 +39,7 @@ export async function scoreInParallel({ input, scorer, workers, results, errors,
   const progress = new Progress(input.size);
   const pool = createWorkerPool<LineChunk, ScoredChunk>(WORKER_ENTRY, workers, { context: scorer.context, weights: scorer.weights, ...scorer.options });
   // A file of one chunk is scored here: starting a worker would cost more than the whole run.
-  const run = input.size <= chunkBytes ? (chunk: LineChunk) => scoreChunk(scorer, chunk) : (chunk: LineChunk) => pool.run(chunk);
+  const run = input.size <= chunkBytes ? (chunk: LineChunk) => Promise.resolve().then(() => scoreChunk(scorer, chunk)) : (chunk: LineChunk) => pool.run(chunk);
   const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
   try {
     for await (const scored of mapInOrder(lineChunks(input.stream, chunkBytes), run, 2 * workers)) {
