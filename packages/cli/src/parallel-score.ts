@@ -15,6 +15,12 @@ const WORKER_ENTRY = new URL('../bin/score-worker.js', import.meta.url);
  */
 export const CHUNK_BYTES = 256 * 1024;
 
+/**
+ * Two chunks held by each worker (the one it scores, the next in its inbox) and two done, waiting
+ * for an earlier chunk or being written: about 7 MB for two workers.
+ */
+const IN_FLIGHT_PER_WORKER = 4;
+
 export interface ParallelScoreOptions {
   /** The input, already opened (so that a bad path fails before any output is created). */
   input: { stream: ReadStream; size: number };
@@ -30,19 +36,19 @@ export interface ParallelScoreOptions {
 
 /**
  * Scores a JSONL file on `workers` threads. The file is cut at line ends into chunks; each chunk is
- * scored by whichever worker is free, and the outputs are appended in input order, so they are the
+ * scored by the least busy worker, and the outputs are appended in input order, so they are the
  * same bytes whatever the number of workers (in deterministic mode; otherwise only timestamps and
- * durations differ). At most two chunks per worker are in flight and every write waits for the
- * output to drain, so memory stays flat however large the file.
+ * durations differ). At most `IN_FLIGHT_PER_WORKER` chunks per worker are in flight and every write
+ * waits for the output to drain, so memory stays flat however large the file.
  */
 export async function scoreInParallel({ input, scorer, workers, results, errors, chunkBytes = CHUNK_BYTES }: ParallelScoreOptions): Promise<{ counts: RunCounts; threads: number }> {
   const progress = new Progress(input.size);
   const pool = createWorkerPool<LineChunk, ScoredChunk>(WORKER_ENTRY, workers, { context: scorer.context, weights: scorer.weights, ...scorer.options });
   // A file of one chunk is scored here: starting a worker would cost more than the whole run.
-  const run = input.size <= chunkBytes ? (chunk: LineChunk) => scoreChunk(scorer, chunk) : (chunk: LineChunk) => pool.run(chunk);
+  const run = input.size <= chunkBytes ? (chunk: LineChunk) => Promise.resolve().then(() => scoreChunk(scorer, chunk)) : (chunk: LineChunk) => pool.run(chunk);
   const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
   try {
-    for await (const scored of mapInOrder(lineChunks(input.stream, chunkBytes), run, 2 * workers)) {
+    for await (const scored of mapInOrder(lineChunks(input.stream, chunkBytes), run, IN_FLIGHT_PER_WORKER * workers)) {
       await results.writeBytes(scored.results);
       if (errors) await errors.writeBytes(scored.errors);
       else if (scored.errors.length > 0) process.stderr.write(scored.errors);

@@ -1,4 +1,5 @@
-import { parseCompanyLine, splitJsonlLines, type Scorer } from '@echo-ridge/engine';
+import { parseCompanyLine, splitJsonlLinesSync, type Scorer } from '@echo-ridge/engine';
+import { EncodedLines } from './encoded-lines.js';
 import type { RunCounts } from './jsonl-input.js';
 import type { LineChunk } from './line-chunks.js';
 
@@ -9,7 +10,9 @@ export interface ScoredChunk {
   counts: RunCounts;
 }
 
-const encoder = new TextEncoder();
+/** A payload takes about five times the bytes of its company line; more room is made if needed. */
+const RESULT_BYTES_PER_INPUT_BYTE = 6;
+const ERROR_BYTES = 16 * 1024;
 
 /**
  * Scores the lines of one chunk exactly as a run over the whole file scores them: the same splitting
@@ -17,20 +20,20 @@ const encoder = new TextEncoder();
  * and error records, each line ended by a newline. The encoded bytes own their memory, so a worker
  * can hand them over without a copy.
  */
-export async function scoreChunk(scorer: Scorer, { firstLine, bytes }: LineChunk): Promise<ScoredChunk> {
+export function scoreChunk(scorer: Scorer, { firstLine, bytes }: LineChunk): ScoredChunk {
   const counts: RunCounts = { lines: 0, succeeded: 0, failed: 0 };
-  let results = '';
-  let errors = '';
-  for await (const raw of splitJsonlLines([bytes], { firstLine })) {
+  const results = new EncodedLines(bytes.length * RESULT_BYTES_PER_INPUT_BYTE);
+  const errors = new EncodedLines(ERROR_BYTES);
+  for (const raw of splitJsonlLinesSync([bytes], { firstLine })) {
     counts.lines += 1;
     const parsed = 'error' in raw ? ({ ok: false, error: raw.error } as const) : parseCompanyLine(raw.text, raw.line);
     if (parsed.ok) {
       counts.succeeded += 1;
-      results += `${JSON.stringify(scorer.score(parsed.company))}\n`;
+      results.push(JSON.stringify(scorer.score(parsed.company)));
     } else {
       counts.failed += 1;
-      errors += `${JSON.stringify(parsed.error)}\n`;
+      errors.push(JSON.stringify(parsed.error));
     }
   }
-  return { results: encoder.encode(results), errors: encoder.encode(errors), counts };
+  return { results: results.view(), errors: errors.view(), counts };
 }

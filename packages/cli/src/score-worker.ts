@@ -13,5 +13,6 @@ if (port === null) throw new Error('score-worker.ts runs as a worker thread of e
 const scorer = createScorer(workerData as ScorerOptions);
 
 port.on('message', (chunk: LineChunk) => {
-  void scoreChunk(scorer, chunk).then((scored) => port.postMessage(scored, [scored.results.buffer as ArrayBuffer, scored.errors.buffer as ArrayBuffer]));
+  const scored = scoreChunk(scorer, chunk);
+  port.postMessage(scored, [scored.results.buffer as ArrayBuffer, scored.errors.buffer as ArrayBuffer]);
 });

@@ -35,8 +35,8 @@ function hostileFile(): Buffer {
 }
 
 /** What one pass over the whole file makes: the reference every parallel run must equal. */
-async function wholeFile(bytes: Buffer): Promise<{ results: string; errors: string }> {
-  const scored = await scoreChunk(scorer, { firstLine: 1, bytes });
+function wholeFile(bytes: Buffer): { results: string; errors: string } {
+  const scored = scoreChunk(scorer, { firstLine: 1, bytes });
   return { results: Buffer.from(scored.results).toString('utf8'), errors: Buffer.from(scored.errors).toString('utf8') };
 }
 
@@ -58,7 +58,7 @@ describe('scoreInParallel', () => {
     const run = await scoreInParallel({ input: openInput(path), scorer, workers: 2, results, errors: null });
     await results.close();
     expect(run).toEqual({ counts: { lines: 3, succeeded: 3, failed: 0 }, threads: 0 });
-    expect(readFileSync(join(dir, 'one-chunk.out.jsonl'), 'utf8')).toBe((await wholeFile(readFileSync(path))).results);
+    expect(readFileSync(join(dir, 'one-chunk.out.jsonl'), 'utf8')).toBe(wholeFile(readFileSync(path)).results);
   });
 
   describe.each([
@@ -74,7 +74,7 @@ describe('scoreInParallel', () => {
       [2, 700],
       [3, 4096],
     ])('%i workers, chunks of %i bytes: the same bytes as one pass over the whole file, in input order', async (workers, chunkBytes) => {
-      const expected = await wholeFile(bytes);
+      const expected = wholeFile(bytes);
       const run = await parallel(path, workers, chunkBytes);
       expect(run.threads).toBe(workers);
       expect(run.results).toBe(expected.results);

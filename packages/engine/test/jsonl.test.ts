@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkCompanyRecord, DEFAULT_MAX_LINE_BYTES, parseCompanyLine, splitJsonlLines, type RawLine } from '../src/jsonl.js';
+import { checkCompanyRecord, DEFAULT_MAX_LINE_BYTES, parseCompanyLine, splitJsonlLines, splitJsonlLinesSync, type RawLine } from '../src/jsonl.js';
 import { makeCompany, rawCompany } from './fixtures/unit/company.js';
 
 async function* fromChunks(chunks: readonly (Uint8Array | string)[]): AsyncGenerator<Uint8Array | string> {
@@ -7,9 +7,11 @@ async function* fromChunks(chunks: readonly (Uint8Array | string)[]): AsyncGener
   await Promise.resolve();
 }
 
+/** The lines of both splitters, which must agree: every test below holds for the synchronous one too. */
 async function split(chunks: readonly (Uint8Array | string)[], options?: Parameters<typeof splitJsonlLines>[1]): Promise<RawLine[]> {
   const lines: RawLine[] = [];
   for await (const line of splitJsonlLines(fromChunks(chunks), options)) lines.push(line);
+  expect([...splitJsonlLinesSync(chunks, options)]).toEqual(lines);
   return lines;
 }
 
