@@ -10,9 +10,12 @@ export interface FunctionSettings {
 
 /**
  * The Powertools environment every local function gets. Tracing is off: no X-Ray daemon listens here
- * and no trace header comes with an event, so Tracer would only report a missing segment.
+ * and no trace header comes with an event, so Tracer would only report a missing segment. With it off,
+ * the X-Ray SDK (which Tracer loads all the same) is put in manual mode: in its default automatic mode
+ * it keeps its context with cls-hooked, whose async hook tracks the destruction of every promise in the
+ * thread, a tenth of the runtime's CPU per request for traces that are never recorded.
  */
-export const LOCAL_POWERTOOLS = { POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge', POWERTOOLS_TRACE_ENABLED: 'false' } as const;
+export const LOCAL_POWERTOOLS = { POWERTOOLS_METRICS_NAMESPACE: 'EchoRidge', POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_MANUAL_MODE: 'true' } as const;
 
 /** The context object the Lambda runtime passes with each invocation, with its deadline counting down. */
 export function createLambdaContext({ functionName, region, memoryLimitInMB, timeoutMs }: FunctionSettings): Context {

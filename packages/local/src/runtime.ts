@@ -1,3 +1,5 @@
+// First: it sets what the X-Ray SDK reads when the functions' modules below load it.
+import './xray-manual-mode.js';
 import { resolve } from 'node:path';
 import { createHandler } from '@echo-ridge/score-api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
