@@ -8,8 +8,11 @@ import { sqsRecord, succeeded } from '../src/sqs-poller.js';
 describe('the S3 to SQS bridge', () => {
   it('announces a key the way S3 encodes it, so that the batch function reads back the same key', () => {
     for (const key of ['incoming/plain.jsonl', 'incoming/with space+plus.jsonl', 'incoming/dossier/été 2026 (1).jsonl']) {
-      const event = objectCreatedEvent('data', { key, etag: 'abc', size: 10, sequencer: '0055AED6DCD90281E5' }, 'us-east-1');
-      expect(parseBatchMessage(event)).toEqual({ kind: 'objects', objects: [{ bucket: 'data', key, etag: 'abc', versionId: undefined, sequencer: '0055AED6DCD90281E5' }] });
+      const event = objectCreatedEvent('data', { key, etag: 'abc', size: 10, sequencer: '0055AED6DCD90281E5' }, 'us-east-1', new Date('2026-04-01T08:00:00.250Z'));
+      expect(parseBatchMessage(event)).toEqual({
+        kind: 'objects',
+        objects: [{ bucket: 'data', key, etag: 'abc', versionId: undefined, sequencer: '0055AED6DCD90281E5', uploadedAt: '2026-04-01T08:00:00.250Z' }],
+      });
     }
   });
 
