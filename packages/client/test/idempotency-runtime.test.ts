@@ -23,6 +23,8 @@ let runtime: Runtime;
 let proxy: FaultProxy;
 /** The writes that fail now; the client's wait before a retry clears it. */
 let failing: ((request: AwsRequest) => boolean) | undefined;
+/** The writes that DynamoDB Local applies and whose answer is then lost, so that the SDK sends them again. */
+let losing: ((request: AwsRequest) => boolean) | undefined;
 let retries = 0;
 
 const clientOf = (key: ApiKey) =>
@@ -60,7 +62,8 @@ beforeAll(async () => {
   await writeFile(keysFile, JSON.stringify({ keys: [ACME, GLOBEX] }));
   // The proxy learns where DynamoDB Local is once the runtime started it.
   const targets = { dynamodb: '', s3: '', sqs: '' };
-  proxy = await startFaultProxy({ targets, judge: (request) => (failing?.(request) ? { action: 'fail', fault: 'server-error' } : FORWARD) });
+  proxy = await startFaultProxy({ targets, judge: (request) => (failing?.(request) ? { action: 'fail', fault: 'server-error' } : losing?.(request) ? { action: 'lose-answer' } : FORWARD),
+  });
   runtime = await startRuntime({
     port: 0,
     keysFile,
@@ -122,6 +125,19 @@ describe('a 503 after a partial write, retried by the client with the same key',
     expect(await historyLengths(ACME, ['single-0'])).toEqual([1]);
     expect((await acme.stats()).companies_scored - before).toBe(1);
     expect(withoutRequestId(await acme.latestScore('single-0'))).toEqual(withoutRequestId(answer));
+  });
+});
+
+describe('a write applied and its answer lost, sent again by the SDK', () => {
+  it('POST /score without Idempotency-Key: answered 200, one score stored', async () => {
+    const [company] = companies(1, 'lost-answer');
+    let lost = 0;
+    losing = (request) => request.operation === 'PutItem' && request.body?.includes('SCORE#') === true && (lost += 1) === 1;
+    const response = await fetch(`${runtime.url}/score`, { method: 'POST', headers: { 'x-api-key': ACME.value, 'content-type': 'application/json' }, body: JSON.stringify(company) });
+    losing = undefined;
+    expect(lost).toBe(2);
+    expect(response.status).toBe(200);
+    expect(await historyLengths(ACME, ['lost-answer-0'])).toEqual([1]);
   });
 });
 

@@ -34,7 +34,6 @@ import type { WriteAttempt } from './write-attempts.js';
 /** The statuses of a batch that still holds its name. */
 const OPEN = new Set<BatchRecord['status']>(['awaiting_upload', 'queued', 'running']);
 
-
 const NameItemSchema = v.object({ batch_id: v.string() });
 
 /** The name is held by another open batch: `holder` is its record, or undefined when another request took it at the same moment. */

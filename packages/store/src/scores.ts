@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ScorePayloadSchema, type ScorePayload } from '@echo-ridge/engine';
 import * as v from 'valibot';
 import { createBatchWriter, type TableItem } from './batch-writes.js';
 import type { Page, PageRequest } from './cursor.js';
-import { ConflictError } from './errors.js';
 import { tableCall } from './retry.js';
 import { batchMemberKey, companyPartition, memberOrder, SCORE_PREFIX, scoreSortKey, tenantBatchMembers } from './keys.js';
 import { queryPage, type Listing } from './query-page.js';
@@ -63,20 +61,16 @@ const newScore = (payload: ScorePayload, storedAt: string): StoredScore => ({
 });
 
 /**
- * Stores one new score under a fresh key, with a condition so that it can never replace another item;
- * or, for an attempt of an idempotent request, under the request's key, replacing what an earlier
- * attempt of the same request stored there and nothing else. Being the newest of its company's scores
- * makes it the latest.
+ * Stores one new score under a fresh key (a random UUID, so no other item has it), or, for an attempt
+ * of an idempotent request, under the request's key, replacing what an earlier attempt of the same
+ * request stored there and nothing else. Being the newest of its company's scores makes it the latest.
+ * The put takes no condition: when DynamoDB applied it and its answer was lost, the SDK sends it again,
+ * and a condition that the key be new would turn that stored score into a failure. Without one the
+ * second put rewrites the same item.
  */
 export async function putScore(table: TableContext, tenant: TenantId, payload: ScorePayload, attempt?: WriteAttempt): Promise<StoredScore> {
   const stored = attempt ? { score_id: attempt.id, company_id: payload.company_id, stored_at: attempt.startedAt, payload } : newScore(payload, table.now().toISOString());
-  const condition = attempt ? {} : { ConditionExpression: 'attribute_not_exists(pk)' };
-  try {
-    await tableCall('put score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored), ...condition })));
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`score ${stored.score_id} of company ${stored.company_id} already exists`);
-    throw error;
-  }
+  await tableCall('put score', () => table.client.send(new PutCommand({ TableName: table.tableName, Item: scoreItem(table, tenant, stored) })));
   return stored;
 }
 

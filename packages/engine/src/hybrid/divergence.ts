@@ -13,7 +13,6 @@ export function divergenceLevel(maxDivergence: number): DivergenceLevel {
   return maxDivergence > INVESTIGATE_ABOVE ? 'investigate' : 'monitor';
 }
 
-
 export interface Divergence {
   divergences: { overall: number } & Record<`component_${Dimension}`, number>;
   flags: string[];
