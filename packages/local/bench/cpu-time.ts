@@ -25,3 +25,16 @@ export async function childPids(pid: number): Promise<number[]> {
     return [];
   }
 }
+
+/** The machine's CPU time so far, busy and in all, in ticks of all its cores (the first line of /proc/stat); undefined elsewhere. */
+export async function machineCpuTicks(): Promise<{ busy: number; total: number } | undefined> {
+  try {
+    const [, ...fields] = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!.trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    // user nice system idle iowait irq softirq steal: idle and iowait are the idle ones.
+    const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    return { busy: total - ticks[3]! - ticks[4]!, total };
+  } catch {
+    return undefined;
+  }
+}
