@@ -6,7 +6,8 @@
  *   log     the handler's first log line (its `request started`), and the time spent writing logs
  *   calls   each HTTP call the handler made (DynamoDB, S3): sent, and its response read to the end
  *   out     the gateway finished the response (http.server.response.finish)
- * Every second, the event loop's delay over that second. Times are wall-clock milliseconds with
+ * Every second, the event loop's delay over that second, and its utilization (the share of the second
+ * the main thread, where the gateway and every API sandbox run, spent working rather than waiting). Times are wall-clock milliseconds with
  * microsecond precision (performance.timeOrigin + performance.now()), comparable across processes.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -74,7 +75,10 @@ process.stdout.write = ((...args: Parameters<typeof write>) => {
 
 const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
+let utilization = performance.eventLoopUtilization();
 setInterval(() => {
-  appendFileSync(file, `${JSON.stringify({ eventLoop: now(), p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 })}\n`);
+  const since = performance.eventLoopUtilization(utilization);
+  utilization = performance.eventLoopUtilization();
+  appendFileSync(file, `${JSON.stringify({ eventLoop: now(), p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, busy: since.utilization })}\n`);
   delay.reset();
 }, 1000).unref();

@@ -115,6 +115,8 @@ interface LoopDelay {
   eventLoop: number;
   p99: number;
   max: number;
+  /** The share of the second the runtime's main thread was working. */
+  busy: number;
 }
 
 async function readTrace(from: number, to: number) {
@@ -226,7 +228,7 @@ try {
   const warmup = WARMUP.map(({ rate, seconds }) => `${seconds} s at ${rate}/s`).join(', then ');
   console.log(`POST /score over HTTP: client -> local API Gateway -> sandbox -> handler -> DynamoDB Local, all on this machine (${cpus().length} cores; warm-up ${warmup})`);
   console.log(`open-loop load (each request due at its time, latency counted from then); ${ROUNDS} rounds of ${ROUND_SECONDS} s per rate, the floor and the service in turns; ms, p50 and p99`);
-  console.log(`  rate      end to end |  floor: DynamoDB Local alone | hops: ${HOPS.map((hop) => HOP_NAMES[hop]).join('  ')} | log writes | event loop p99/max`);
+  console.log(`  rate      end to end |  floor: DynamoDB Local alone | hops: ${HOPS.map((hop) => HOP_NAMES[hop]).join('  ')} | log writes | event loop p99/max, main thread busy`);
   const spentPerRequest = (ms: number, requests: number) => (Number.isFinite(ms) ? `${(ms / requests).toFixed(2)} ms` : 'n/a');
   for (const rate of RATES) {
     const timed: Timed[] = [];
@@ -256,7 +258,7 @@ try {
     const column = (name: keyof Hops) => p50p99(rows.map((row) => row[name]));
     const failed = (runs: Timed[]) => runs.filter((t) => t.error !== undefined).length;
     console.log(
-      `  ${String(rate).padStart(3)}/s  ${p50p99(latency)} | ${p50p99(floor.map((t) => t.done - t.due))}                 | ${HOPS.map((hop) => column(hop)).join('  ')} | ${column('logging')} | ${ms(percentile(loop.map((l) => l.p99), 0.5))} ${ms(Math.max(...loop.map((l) => l.max)))}`,
+      `  ${String(rate).padStart(3)}/s  ${p50p99(latency)} | ${p50p99(floor.map((t) => t.done - t.due))}                 | ${HOPS.map((hop) => column(hop)).join('  ')} | ${column('logging')} | ${ms(percentile(loop.map((l) => l.p99), 0.5))} ${ms(Math.max(...loop.map((l) => l.max)))} ${(100 * mean(loop.map((l) => l.busy))).toFixed(0)} %`,
     );
     const perRound = (name: 'service' | 'floor') => roundP99s.map((round) => round[name].toFixed(1)).join(' / ');
     console.log(
