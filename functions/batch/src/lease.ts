@@ -12,6 +12,12 @@ export function leaseFor(owner: string, deadlineMs: number): Lease {
 }
 
 /**
+ * How long after an invocation of a function with this timeout started its leases have certainly
+ * lapsed: when its message, failed or killed, may come back and take its chunk over.
+ */
+export const leasesLapsedAfterMs = (timeoutMs: number): number => timeoutMs + LEASE_MARGIN_MS;
+
+/**
  * What to do about a chunk whose claim was refused:
  * - `done`: it is finished, or the batch is closed;
  * - `retry`: this very message holds a live lease: an earlier delivery of it may still be running, or

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BatchRun } from '@echo-ridge/store';
-import { LEASE_MARGIN_MS, leaseFor, refusedClaim } from '../src/lease.js';
+import { LEASE_MARGIN_MS, leaseFor, leasesLapsedAfterMs, refusedClaim } from '../src/lease.js';
 
 const run = (changes: Partial<BatchRun>): BatchRun => ({
   batch_id: 'b',
@@ -29,6 +29,12 @@ const run = (changes: Partial<BatchRun>): BatchRun => ({
 describe('leaseFor', () => {
   it('lasts until the invocation deadline plus the clock margin', () => {
     expect(leaseFor('m1', 1_000)).toEqual({ owner: 'm1', until: 1_000 + LEASE_MARGIN_MS });
+  });
+
+  it('has lapsed, for an invocation that started at 0, once the time leasesLapsedAfterMs gives has passed', () => {
+    const timeoutMs = 300_000;
+    const startedAt = 0;
+    expect(leaseFor('m1', startedAt + timeoutMs).until).toBe(startedAt + leasesLapsedAfterMs(timeoutMs));
   });
 });
 

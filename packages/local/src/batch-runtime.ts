@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { LEASE_MARGIN_MS } from '@echo-ridge/batch';
+import { leasesLapsedAfterMs } from '@echo-ridge/batch';
 import { createBatchRunStore, createDocumentClient, type BatchRunStore } from '@echo-ridge/store';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { BATCH_FUNCTION } from './batch-function.js';
@@ -132,7 +132,7 @@ export async function startBatchRuntime(options: BatchRuntimeOptions): Promise<B
       invoke: (event) => pool.invoke(event),
       batchSize: BATCH_FUNCTION.batchSize,
       concurrency: BATCH_FUNCTION.maxConcurrency,
-      retryAfterSeconds: options.retryAfterSeconds ?? Math.ceil((settings.timeoutMs + LEASE_MARGIN_MS) / 1000) + 1,
+      retryAfterSeconds: options.retryAfterSeconds ?? Math.ceil(leasesLapsedAfterMs(settings.timeoutMs) / 1000) + 1,
       onError: (error) => log(`batch function: ${(error as Error).message}`),
       onDeleted: options.onMessagesDeleted,
     });
