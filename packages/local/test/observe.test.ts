@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, jest } from '@jest/globals';
+import { MetricStore, metricKey, statistic, type Datapoint } from '@echo-ridge/alarms';
 import { emfDatapoints } from '../src/observe/emf.js';
 import { alarmStates } from '../src/observe/evaluation.js';
 import { MetricCollector } from '../src/observe/metric-collector.js';
@@ -66,6 +67,44 @@ describe('MetricCollector', () => {
     const second = new MetricCollector({ file });
     expect(second.datapoints()).toEqual(first.datapoints());
     expect(second.datapoints()).toHaveLength(5);
+  });
+
+  it("holds each series' minute as one datum of distinct values and counts, with the statistics of every value recorded", () => {
+    let now = AT;
+    const collector = new MetricCollector({ now: () => now });
+    const raw: Datapoint[] = [];
+    const revisions = new Set<number>();
+    // 3,000 requests a minute for two minutes: a count of 1 (or 0) and a latency each, as the gateway records them.
+    for (let request = 0; request < 6_000; request++) {
+      now = AT + request * 20;
+      const latency = 5 + ((request * 7919) % 997) / 10;
+      const points: Datapoint[] = [
+        { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: 'echo-ridge-api' }], Timestamp: new Date(now).toISOString(), Value: request % 50 === 0 ? 1 : 0, Unit: 'Count' },
+        { Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: [{ Name: 'ApiName', Value: 'echo-ridge-api' }], Timestamp: new Date(now).toISOString(), Value: latency, Unit: 'Milliseconds' },
+      ];
+      raw.push(...points);
+      collector.record(...points);
+      revisions.add(collector.revision);
+    }
+    // 08:00:30 + 120 s spans the minutes 08:00, 08:01 and 08:02: three datums of each series.
+    expect(collector.datapoints()).toHaveLength(6);
+    expect(revisions.size).toBe(6_000);
+    const errors = collector.datapoints().filter((datum) => datum.MetricName === '5XXError');
+    expect(errors.map((datum) => datum.Timestamp)).toEqual(['2026-12-03T08:00:00.000Z', '2026-12-03T08:01:00.000Z', '2026-12-03T08:02:00.000Z']);
+    expect(errors.every((datum) => datum.Values!.length <= 2)).toBe(true);
+    const compacted = new MetricStore(collector.datapoints());
+    const exact = new MetricStore(raw);
+    for (const metric of ['5XXError', 'Latency']) {
+      const key = metricKey('AWS/ApiGateway', metric, { ApiName: 'echo-ridge-api' });
+      for (const [start, end] of [
+        [Date.parse('2026-12-03T08:00:00.000Z'), Date.parse('2026-12-03T08:05:00.000Z')],
+        [Date.parse('2026-12-03T08:01:00.000Z'), Date.parse('2026-12-03T08:02:00.000Z')],
+      ] as const) {
+        for (const name of ['SampleCount', 'Sum', 'Average', 'Maximum', 'p99', 'p50']) {
+          expect(statistic(compacted.samples(key, start, end), name)).toBeCloseTo(statistic(exact.samples(key, start, end), name)!, 9);
+        }
+      }
+    }
   });
 });
 

@@ -17,12 +17,13 @@ export interface DashboardState {
 /**
  * The stack's dashboard and alarms over the local metrics. The stack's template arrives once synthesized;
  * until then the state says so. States are computed when asked, over the datapoints translated to the
- * stack's names once each (the collector only grows).
+ * stack's names, again only when the collector has recorded something since.
  */
 export class Observer {
   private view: StackView | undefined;
   private problem = 'reading the stack: synthesizing its template (a first synth takes a minute)';
   private translated: Datapoint[] = [];
+  private revision = -1;
   private store: MetricStore | undefined;
   readonly requestsPerKey = new Map<string, number>();
   private readonly ready: Promise<StackView | undefined>;
@@ -49,10 +50,11 @@ export class Observer {
   }
 
   private datapoints(view: StackView): { list: readonly Datapoint[]; store: MetricStore } {
-    const raw = this.collector.datapoints();
-    if (this.translated.length !== raw.length || !this.store) {
-      for (let index = this.translated.length; index < raw.length; index++) this.translated.push(view.translate(raw[index]!));
+    // The collector adds values to the datum of the current minute in place, so a change shows in its revision, not its length.
+    if (this.revision !== this.collector.revision || !this.store) {
+      this.translated = this.collector.datapoints().map((datum) => view.translate(datum));
       this.store = new MetricStore(this.translated);
+      this.revision = this.collector.revision;
     }
     return { list: this.translated, store: this.store };
   }
