@@ -169,7 +169,8 @@ function hops(client: Map<string, Timed>, traced: HopTrace[]): Hops[] {
     const lastDone = Math.max(...calls.map((call) => call.done));
     return [{
       latency: timed.done - timed.due,
-      late: timed.sent - timed.due,
+      // Timers fire on the event loop's millisecond clock, so a request can go out up to a millisecond early: not late.
+      late: Math.max(0, timed.sent - timed.due),
       // The two processes' clocks may disagree by a few ms, so only the round trip between them is exact.
       wire: timed.done - timed.sent - (trace.out - trace.in),
       toHandler: (trace.log ?? trace.in) - trace.in,
