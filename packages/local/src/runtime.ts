@@ -29,7 +29,12 @@ import { s3Client } from './fauxqs.js';
 import { createSandboxPool } from './sandbox-pool.js';
 import { ensureScoreTable } from './score-table.js';
 
-/** The score function as the stack configures it. */
+/**
+ * The score function as the stack configures it (name, memory, timeout). The stack reserves it no
+ * concurrency, so on AWS it scales out; here at most ten sandboxes are alive and further invocations
+ * wait for one, because every sandbox runs on this process's one thread and a burst of cold starts
+ * there would stall every request in flight, where Lambda starts them on cores of their own.
+ */
 export const SCORE_FUNCTION = {
   functionName: 'echo-ridge-score-api',
   memoryLimitInMB: 1024,
